@@ -1,0 +1,47 @@
+# Kennisschakel: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres lint format messages seed clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Creates the virtualenv, migrates, loads reference and demo data, serves on 127.0.0.1:8000.
+run: $(STAMP)
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel migrate --no-input
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel seed
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel collectstatic --no-input -v0
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel serve 127.0.0.1:8000
+
+seed: $(STAMP)
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel seed
+
+# Runs the whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set.
+# Browser tests run when Chromium is installed (/usr/bin/chromium) and are skipped otherwise.
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks tools
+	$(BIN)/ruff check --fix src tests benchmarks tools
+
+# Regenerates the .po files from the code and compiles them (needs GNU gettext).
+messages: $(STAMP)
+	cd src/kennisschakel && ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --settings=kennisschakel.settings
+	cd src/kennisschakel && ../../$(BIN)/django-admin compilemessages --settings=kennisschakel.settings
+
+clean:
+	rm -rf $(VENV) var

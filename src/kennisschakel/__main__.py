@@ -1,0 +1,3 @@
+from kennisschakel.cli import main
+
+main()

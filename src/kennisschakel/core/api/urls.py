@@ -1,0 +1,30 @@
+"""Everything under /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import SimpleRouter
+
+from kennisschakel.accounts.api import TokenView
+from kennisschakel.core.api.docs import ApiDocsView
+from kennisschakel.register import api as register_api
+
+router = SimpleRouter(trailing_slash=False)
+router.register("municipalities", register_api.MunicipalityViewSet, basename="municipality")
+router.register(
+    "former-municipalities", register_api.FormerMunicipalityViewSet, basename="former-municipality"
+)
+router.register("mergers", register_api.MergerViewSet, basename="merger")
+router.register("provinces", register_api.ProvinceViewSet, basename="province")
+router.register("size-schemes", register_api.SizeSchemeViewSet, basename="size-scheme")
+router.register("groupings", register_api.GroupingViewSet, basename="grouping")
+router.register("countries", register_api.CountryViewSet, basename="country")
+router.register("places", register_api.ForeignPlaceViewSet, basename="place")
+router.register("organisations", register_api.OrganisationViewSet, basename="organisation")
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("docs", ApiDocsView.as_view(), name="docs"),
+    path("tokens", TokenView.as_view(), name="tokens"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from kennisschakel.core.demo import load_demo_data
+from kennisschakel.register.loaders import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load reference data (register, taxonomies, places abroad) and demo data. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Skip the demo users.")
+
+    def handle(self, *args, **options):
+        self.stdout.write("Reference data:")
+        load_reference_data(report=self.stdout.write)
+        if not options["no_demo"]:
+            logins = load_demo_data()
+            self.stdout.write(f"Demo data: {len(logins)} demo users present.")

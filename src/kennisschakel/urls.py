@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("kennisschakel.core.urls")),
+    path("taal/", set_language, name="set_language"),
+    path("account/", include("kennisschakel.accounts.urls")),
+    path("api/v1/", include("kennisschakel.core.api.urls")),
+    path("beheer/", admin.site.urls),
+    path("", include("kennisschakel.register.urls")),
+]
+if settings.OIDC_ENABLED:
+    urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "kennisschakel.core.views.permission_denied"
+handler404 = "kennisschakel.core.views.page_not_found"

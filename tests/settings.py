@@ -1,0 +1,21 @@
+"""Settings for the test suite: the production settings with test conveniences."""
+
+import os
+
+os.environ.setdefault("KENNISSCHAKEL_TESTING", "1")
+
+from kennisschakel.settings import *  # noqa: E402, F403
+
+# Hashing passwords slowly protects real accounts; tests only need it correct.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Places abroad: a smaller slice keeps the per-test-run seed quick (the full
+# set is loaded by `kennisschakel seed` and measured in benchmarks/).
+PLACES_MIN_POPULATION = int(os.environ.get("KENNISSCHAKEL_PLACES_MIN_POPULATION", "100000"))
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No collectstatic step before tests: serve from the apps' folders.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}  # noqa: F405
+STATIC_ROOT = None  # whitenoise serves from the finders; no collectstatic in tests
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
