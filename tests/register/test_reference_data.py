@@ -8,7 +8,7 @@ import pytest
 
 from kennisschakel.register import models as m
 from kennisschakel.register.loaders import REFERENCE_LOADERS
-from kennisschakel.register.services import resolve_code
+from kennisschakel.register.services import municipality_codes_on, resolve_code
 
 REFERENCE_CSV = Path(__file__).resolve().parents[3] / "shared" / "reference" / "gemeenten_2025.csv"
 
@@ -142,3 +142,25 @@ def test_organisations_named_in_sources_are_loaded_with_source():
         .count()
         == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "count"),
+    [
+        # CBS's published counts of municipalities on 1 January; 2021 is the 352
+        # that 003 surveyed, 2009 the year of the 004 monitor.
+        (datetime.date(2009, 1, 1), 441),
+        (datetime.date(2010, 1, 1), 431),
+        (datetime.date(2019, 1, 1), 355),
+        (datetime.date(2021, 1, 1), 352),
+        (datetime.date(2022, 1, 1), 345),
+        (datetime.date(2023, 1, 1), 342),
+    ],
+)
+def test_municipalities_of_earlier_years_map_onto_today(day, count):
+    codes = municipality_codes_on(day)
+    assert len(codes) == count
+    current = set(m.Municipality.objects.values_list("cbs_code", flat=True))
+    for code in codes:
+        resolved = resolve_code(code).municipality
+        assert resolved is not None and resolved.cbs_code in current, code

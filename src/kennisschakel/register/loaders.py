@@ -300,7 +300,12 @@ def load_mergers() -> UpsertResult:
     for r in rows:
         key = (r["old_code"], r["new_code"], datetime.date.fromisoformat(r["date"]))
         obj = existing.get(key)
-        values = {"old_name": r["old_name"], "new_name": r["new_name"], "source": r["source"]}
+        values = {
+            "old_name": r["old_name"],
+            "new_name": r["new_name"],
+            "successor_is_new": r["successor_new"] == "yes",
+            "source": r["source"],
+        }
         if obj is None:
             new.append(m.Merger(old_code=key[0], new_code=key[1], effective_date=key[2], **values))
         elif any(getattr(obj, f) != v for f, v in values.items()):

@@ -363,6 +363,10 @@ class Merger(models.Model):
     new_code = models.CharField(max_length=6, validators=[cbs_code_validator])
     new_name = models.CharField(max_length=120)
     effective_date = models.DateField()
+    successor_is_new = models.BooleanField(
+        default=False,
+        help_text="True when the successor's CBS code was first issued at this merger.",
+    )
     source = models.CharField(max_length=500, blank=True)
 
     class Meta:

@@ -173,6 +173,20 @@ def resolve_code(code: str, on: datetime.date | None = None) -> Resolution:
         code = step.new_code
 
 
+def municipality_codes_on(day: datetime.date) -> set[str]:
+    """The CBS codes of the municipalities that existed on ``day`` (back to 2009).
+
+    Starts from today's register and undoes, newest first, every merger that
+    took effect after ``day``: dissolved codes come back, codes first issued
+    by such a merger go away.
+    """
+    codes = set(m.Municipality.objects.values_list("cbs_code", flat=True))
+    later = m.Merger.objects.filter(effective_date__gt=day)
+    codes |= set(later.values_list("old_code", flat=True))
+    codes -= set(later.filter(successor_is_new=True).values_list("new_code", flat=True))
+    return codes
+
+
 def predecessors_of(municipality: m.Municipality) -> list[m.Merger]:
     """Every merger step that ended in this municipality, directly or through a chain."""
     found, frontier = [], {municipality.cbs_code}
