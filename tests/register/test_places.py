@@ -46,3 +46,10 @@ def test_country_lookup_by_code_and_names():
     assert country_lookup("germany").iso2 == "DE"
     assert country_lookup("Marokko").iso2 == "MA"
     assert country_lookup("Atlantis") is None
+
+
+def test_search_says_which_variant_matched_and_skips_codes():
+    nuremberg = search_places("neurenberg")[0]
+    assert nuremberg.matched_name == "Neurenberg"
+    assert "NUE" not in nuremberg.name_variants  # airport code, not a name
+    assert search_places("Nuremberg")[0].matched_name == "Nuremberg"

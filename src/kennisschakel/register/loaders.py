@@ -159,10 +159,21 @@ def _name_variants(city: dict) -> list[str]:
     variants = [city["name"]]
     for name in city.get("alternatenames") or []:
         folded = fold(name)
-        if name and is_latin(name) and folded not in seen and len(name) <= 80:
+        if _is_usable_name(name) and folded not in seen:
             seen.add(folded)
             variants.append(name)
     return variants
+
+
+def _is_usable_name(name: str) -> bool:
+    """Latin-script names a person would type; not airport codes (NUE) or postcodes."""
+    return (
+        bool(name)
+        and len(name) <= 80
+        and is_latin(name)
+        and not any(ch.isdigit() for ch in name)
+        and not (name.isupper() and len(name) <= 4)
+    )
 
 
 def load_municipalities() -> UpsertResult:

@@ -218,12 +218,25 @@ def search_places(text: str, country: str | None = None, limit: int = 20) -> lis
     exact = list(
         queryset.filter(search_names__contains=f"|{needle}|").order_by("-population")[:limit]
     )
-    if len(exact) >= limit:
-        return exact
-    prefix = queryset.filter(search_names__contains=f"|{needle}").exclude(
-        pk__in=[p.pk for p in exact]
-    )
-    return exact + list(prefix.order_by("-population")[: limit - len(exact)])
+    results = exact
+    if len(exact) < limit:
+        prefix = queryset.filter(search_names__contains=f"|{needle}").exclude(
+            pk__in=[p.pk for p in exact]
+        )
+        results = exact + list(prefix.order_by("-population")[: limit - len(exact)])
+    for place in results:
+        place.matched_name = _matched_variant(place, needle)
+    return results
+
+
+def _matched_variant(place: m.ForeignPlace, needle: str) -> str:
+    """The name variant the search matched, to show why a place was found."""
+    variants = place.name_variants or [place.name]
+    for matches in (lambda f: f == needle, lambda f: f.startswith(needle)):
+        for variant in variants:
+            if matches(fold(variant)):
+                return variant
+    return place.name
 
 
 def resolve_place(text: str, country: str | None = None) -> m.ForeignPlace | None:
