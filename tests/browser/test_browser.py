@@ -49,6 +49,24 @@ def browser_page(live_server, transactional_db):
         browser.close()
 
 
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    "/",
+    "/gemeenten/",
+    "/gemeenten/?province=PV31&ordering=-inhabitants",
+    "/gemeenten/GM0153/",
+    "/organisaties/",
+    "/organisaties/vng/",
+    "/groeperingen/",
+    "/buitenland/?q=Poznan",
+    "/buitenland/?q=x",
+    "/landen/?region=het-zuiden",
+    "/api/v1/docs",
+    "/account/inloggen/",
+    "/account/wachtwoord-vergeten/",
+]
+
+
 def shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -104,3 +122,24 @@ def test_keyboard_user_reaches_main_content_via_skip_link(browser_page, live_ser
     shot(page, "skip-link-focus")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_pages_pass_axe_wcag_21_aa_checks(browser_page, live_server):
+    """axe-core finds no WCAG 2.1 A/AA violations on the register's pages, in both languages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = browser_page
+    found = {}
+    for language in ["nl", "en"]:
+        if language == "en":
+            page.goto(f"{live_server.url}/")
+            page.get_by_role("button", name="English").click()
+            page.wait_for_load_state()
+        for path in PAGES:
+            page.goto(f"{live_server.url}{path}")
+            result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+            violations = [v["id"] for v in result.response["violations"]]
+            if violations:
+                found[(language, path)] = violations
+    assert found == {}

@@ -41,6 +41,7 @@ class MunicipalityFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("name (A–Z)"),
         fields=(
             ("sort_name", "name"),
             ("inhabitants", "inhabitants"),
