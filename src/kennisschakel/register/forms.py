@@ -63,3 +63,16 @@ class PlaceSearchForm(forms.Form):
         required=False,
         empty_label=_("All countries"),
     )
+
+
+class ContactPersonForm(forms.ModelForm):
+    class Meta:
+        model = m.ContactPerson
+        fields = ["name", "role", "email", "languages", "expertise"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not email:
+            raise forms.ValidationError(_("An email address is needed to ask for consent."))
+        return email

@@ -382,3 +382,56 @@ class Merger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_name} ({self.old_code}) → {self.new_name} ({self.new_code})"
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def consented(self):
+        return self.filter(consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+
+    def visible_to(self, user):
+        """Everyone sees consented people; an organisation also sees its own, consented or not."""
+        if user.is_authenticated and getattr(user, "is_facilitator", False):
+            return self
+        own = models.Q(organisation_id=getattr(user, "organisation_id", None))
+        consented = models.Q(consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+        return self.filter(consented | own) if user.is_authenticated else self.filter(consented)
+
+
+class ContactPerson(models.Model):
+    """Someone others may contact about a practice or a question.
+
+    Visible outside the own organisation only while the person's consent
+    stands (AVG/GDPR); consent is given and withdrawn by the person through
+    a signed link, and the date is recorded. Erasing a person blanks the
+    personal data but keeps the record, so practices that named them stay intact.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_persons"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role or position"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=100, blank=True, help_text=_("For example: nl, en, de")
+    )
+    expertise = models.TextField(_("expertise"), blank=True)
+    consent_requested_at = models.DateTimeField(null=True, blank=True)
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactPersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent_given_at is not None and self.consent_withdrawn_at is None

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kennisschakel.accounts.api import TokenView
 from kennisschakel.core.api.docs import ApiDocsView
+from kennisschakel.knowledge import api as knowledge_api
 from kennisschakel.register import api as register_api
 
 router = SimpleRouter(trailing_slash=False)
@@ -20,6 +21,7 @@ router.register("groupings", register_api.GroupingViewSet, basename="grouping")
 router.register("countries", register_api.CountryViewSet, basename="country")
 router.register("places", register_api.ForeignPlaceViewSet, basename="place")
 router.register("organisations", register_api.OrganisationViewSet, basename="organisation")
+router.register("practices", knowledge_api.PracticeViewSet, basename="practice")
 
 app_name = "api"
 urlpatterns = [

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from kennisschakel.core.demo import load_demo_data
+from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.register.loaders import load_reference_data
 
 
@@ -16,3 +17,4 @@ class Command(BaseCommand):
         if not options["no_demo"]:
             logins = load_demo_data()
             self.stdout.write(f"Demo data: {len(logins)} demo users present.")
+            self.stdout.write(f"  practices from the sources: {load_demo_practices()}")

@@ -1,0 +1,250 @@
+"""The knowledge bank: practices and lessons, their attachments, history and adoptions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kennisschakel.register.models import (
+    ContactPerson,
+    ForeignPlace,
+    Organisation,
+    PolicyDomain,
+)
+
+
+class TransferCategory(models.TextChoices):
+    """What is transferred (Dolowitz & Marsh, in ``000`` §2)."""
+
+    GOALS = "beleidsdoelen", _("policy goals")
+    CONTENT = "beleidsinhoud", _("policy content")
+    INSTRUMENTS = "beleidsinstrumenten", _("policy instruments")
+    PROGRAMMES = "beleidsprogrammas", _("policy programmes")
+    INSTITUTIONS = "instellingen", _("institutions")
+    IDEOLOGIES = "ideologieen", _("ideologies")
+    IDEAS = "ideeen-en-attitudes", _("ideas and attitudes")
+    NEGATIVE_LESSONS = "negatieve-lessen", _("negative lessons")
+
+
+class LearningType(models.TextChoices):
+    INSTRUMENTAL = "instrumenteel", _("instrumental")
+    CONCEPTUAL = "conceptueel", _("conceptual")
+
+
+# ``000`` §2: content, instruments, programmes, institutions and negative lessons
+# are instrumental learning; goals, ideologies, ideas and attitudes conceptual.
+LEARNING_TYPE_OF = {
+    TransferCategory.GOALS: LearningType.CONCEPTUAL,
+    TransferCategory.IDEOLOGIES: LearningType.CONCEPTUAL,
+    TransferCategory.IDEAS: LearningType.CONCEPTUAL,
+    TransferCategory.CONTENT: LearningType.INSTRUMENTAL,
+    TransferCategory.INSTRUMENTS: LearningType.INSTRUMENTAL,
+    TransferCategory.PROGRAMMES: LearningType.INSTRUMENTAL,
+    TransferCategory.INSTITUTIONS: LearningType.INSTRUMENTAL,
+    TransferCategory.NEGATIVE_LESSONS: LearningType.INSTRUMENTAL,
+}
+
+
+class Maturity(models.TextChoices):
+    IDEA = "idee", _("idea")
+    PREPARING = "in-voorbereiding", _("in preparation")
+    RUNNING = "in-uitvoering", _("being carried out")
+    RESULT_KNOWN = "resultaat-bekend", _("result known")
+    EVALUATED = "geevalueerd", _("evaluated")
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Practice.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published practices, plus every status for the owning organisations and facilitators."""
+        if not (user and user.is_authenticated):
+            return self.published()
+        if user.is_facilitator:
+            return self
+        own = models.Q(owner_id=user.organisation_id) | models.Q(co_owners__id=user.organisation_id)
+        return self.filter(models.Q(status=Practice.Status.PUBLISHED) | own).distinct()
+
+
+class Practice(models.Model):
+    class Kind(models.TextChoices):
+        PRACTICE = "praktijk", _("practice")
+        LESSON = "les", _("lesson")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    slug = models.SlugField(unique=True, max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000)
+    body = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="practices", verbose_name=_("owner")
+    )
+    co_owners = models.ManyToManyField(
+        Organisation, blank=True, related_name="co_owned_practices", verbose_name=_("co-owners")
+    )
+    contacts = models.ManyToManyField(
+        ContactPerson, blank=True, related_name="practices", verbose_name=_("contact persons")
+    )
+    domains = models.ManyToManyField(
+        PolicyDomain, blank=True, related_name="practices", verbose_name=_("policy domains")
+    )
+    transfer = models.JSONField(_("what is transferred"), default=list, blank=True)
+    maturity = models.CharField(
+        _("maturity"), max_length=20, choices=Maturity.choices, default=Maturity.RUNNING
+    )
+    evidence_url = models.URLField(_("evaluation or evidence (link)"), blank=True)
+    effort_cost = models.TextField(_("effort and cost"), blank=True)
+    period_start = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    context_urbanity = models.CharField(_("urbanity"), max_length=100, blank=True)
+    context_legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    context_partners = models.TextField(_("partners"), blank=True)
+    negative_lessons = models.TextField(
+        _("what did not work, and why"),
+        blank=True,
+        help_text=_("Negative lessons are knowledge too: what would you do differently?"),
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    foreign_places = models.ManyToManyField(
+        ForeignPlace, blank=True, related_name="practices", verbose_name=_("places abroad")
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Per-field term counts from the Dutch analyser, stored so every web
+    # process can build its search index without analysing all texts again.
+    search_terms = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        indexes = [models.Index(fields=["status", "owner"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:practice-detail", args=[self.slug])
+
+    @property
+    def learning_types(self) -> list[str]:
+        types = {LEARNING_TYPE_OF.get(category) for category in self.transfer}
+        return [t for t in LearningType if t in types]
+
+    def transfer_labels(self) -> list[str]:
+        labels = dict(TransferCategory.choices)
+        return [str(labels.get(category, category)) for category in self.transfer]
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"practices/{instance.practice_id}/{filename}"
+
+
+class Attachment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    is_evidence = models.BooleanField(_("evaluation or evidence"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PracticeRevision(models.Model):
+    """Who changed what, when: one row per save, with the changed fields' old and new values."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="revisions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Adoption(models.Model):
+    """A municipality took over, adapted or rejected a practice: the loop back to the giver."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "overgenomen", _("adopted")
+        ADAPTED = "aangepast", _("adopted with changes")
+        DECLINED = "afgezien", _("considered and decided against")
+
+    class Reason(models.TextChoices):
+        # Why municipalities share or not (``000`` Tables 4 and 5), turned to adoption.
+        SOLVES_OUR_PROBLEM = "lost-ons-probleem-op", _("it solves a problem we have")
+        PROVEN = "bewezen", _("it has proven results")
+        CHEAP = "weinig-kosten", _("it costs little")
+        NO_CAPACITY = "geen-tijd-of-geld", _("no time or money")
+        NO_PRIORITY = "geen-prioriteit", _("no priority now")
+        NOT_APPLICABLE = "past-niet", _("does not fit our situation")
+        OTHER = "anders", _("other")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="adoptions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="adoptions"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    what_changed = models.TextField(_("what we changed"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.TextField(_("reply from the owner"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "organisation"], name="one_adoption_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_outcome_display()} · {self.practice}"
+
+    @property
+    def took_over(self) -> bool:
+        return self.outcome in (self.Outcome.ADOPTED, self.Outcome.ADAPTED)

@@ -1,0 +1,604 @@
+"""An in-memory full-text index for Dutch documents, ranked with BM25F.
+
+Ranking
+-------
+BM25F (Robertson & Zaragoza, "The Probabilistic Relevance Framework", 2009)
+first combines a term's frequencies over the fields, each weighted and
+length-normalised, and saturates only the sum::
+
+    tf~(t, d) = Σ_f  w_f · tf_f(t, d) / (1 − b_f + b_f · len_f(d) / avglen_f)
+    score(t, d) = idf(t) · tf~ / (k1 + tf~)
+    idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5))
+
+* ``w_f``: field weights, title > summary > body (``DEFAULT_FIELD_WEIGHTS``).
+  Fields without a weight of their own share one column weighted ``OTHER_FIELD_WEIGHT``.
+* ``k1`` (1.2): how quickly repeats of a term stop adding to the score; a term
+  said ten times is worth less than twice as much as one said five times.
+* ``b`` (0.75, per field via ``field_b``): how much a long field is penalised;
+  0 ignores length, 1 divides fully by the length relative to the average.
+* ``idf``: rare terms weigh more than common ones.
+
+A query is a list of concepts (see :mod:`kennisschakel.text.query`); a concept
+scores as its best alternative, an alternative as the mean of its terms'
+scores times its weight. Concepts add up, and the sum is multiplied by the
+fraction of concepts the document matches, so documents that match every word
+of a query come first. Matching is "any word" (OR): documents with only some
+words are still found, lower down.
+
+Storage
+-------
+Documents get dense *slots*. Postings live in two places:
+
+* the **base**: per term a run of (slot, field frequencies, saturated tf~) in
+  numpy arrays (CSR layout, slots ascending), fast to score;
+* the **delta**: flat ``array`` buffers of (term, slot, field, frequency) for
+  documents added since the last compaction, scanned with numpy at query time.
+
+Removing a document only marks its slot dead (a tombstone). Before a search the
+index compacts, merging the delta into the base and dropping dead slots, when
+the delta holds more than ``max_delta_docs`` documents, when more than
+``max_dead_fraction`` of the slots are dead, or when the average field lengths
+have drifted more than ``MAX_AVERAGE_DRIFT`` from those used for the base.
+
+Not thread-safe: callers serialise access (the Django adapter holds a lock).
+"""
+
+import math
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kennisschakel.text.analysis import DutchAnalyzer
+from kennisschakel.text.compounds import MIN_PART_LENGTH
+from kennisschakel.text.query import DEFAULT_SYNONYM_WEIGHT, Concept, parse_query, query_terms
+
+DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "negative_lessons": 1.0}
+OTHER_FIELDS = "*"
+OTHER_FIELD_WEIGHT = 1.0
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
+MAX_FIELD_TF = 255  # stored as uint8; far beyond where k1 saturation flattens out
+MAX_AVERAGE_DRIFT = 0.10
+# Zipf frequency lent to a word the corpus knows but the lexicon does not, when
+# splitting query compounds (see compounds.py: parts need a frequency).
+CORPUS_WORD_ZIPF = 3.0
+SAT_CHUNK = 1 << 21  # postings per step when recomputing tf~, to bound memory
+
+# In analysed term counts, the number of words of a field (compound parts not
+# counted), so that BM25F's length normalisation does not punish compounds.
+# Terms never contain '#'.
+LENGTH_KEY = "#words"
+
+TermCounts = dict[str, dict[str, int]]
+
+
+@dataclass
+class Document:
+    id: int
+    fields: dict[str, str]
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    sort_key: float = 0.0  # orders an empty query's results and breaks ties, higher first
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float
+    matched_terms: list[str]
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[Hit]
+    facet_counts: dict[str, dict[str, int]]
+    query_terms: list[str]
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        analyzer: DutchAnalyzer | None = None,
+        field_weights: dict[str, float] | None = None,
+        *,
+        k1: float = DEFAULT_K1,
+        b: float = DEFAULT_B,
+        field_b: dict[str, float] | None = None,
+        synonym_weight: float = DEFAULT_SYNONYM_WEIGHT,
+        max_delta_docs: int = 2000,
+        max_dead_fraction: float = 0.25,
+    ):
+        self.analyzer = analyzer or DutchAnalyzer()
+        weights = dict(field_weights or DEFAULT_FIELD_WEIGHTS)
+        self.field_names = [*weights, OTHER_FIELDS]
+        self._column = {name: index for index, name in enumerate(weights)}
+        self._other_column = len(weights)
+        self._weights = np.array([*weights.values(), OTHER_FIELD_WEIGHT], dtype=np.float64)
+        field_b = field_b or {}
+        self._b = np.array([field_b.get(name, b) for name in self.field_names], dtype=np.float64)
+        self.k1 = k1
+        self.synonym_weight = synonym_weight
+        self.max_delta_docs = max_delta_docs
+        self.max_dead_fraction = max_dead_fraction
+        columns = len(self.field_names)
+
+        # Per slot. Arrays grow by doubling; only [:self._slots] is in use.
+        self._slots = 0
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._alive = np.zeros(0, dtype=bool)
+        self._sort_keys = np.zeros(0, dtype=np.float64)
+        self._lengths = np.zeros((0, columns), dtype=np.float32)
+        self._slot_of: dict[int, int] = {}
+        self._dead = 0
+        self._length_sums = np.zeros(columns, dtype=np.float64)  # over live documents
+        self._facets: dict[str, dict[str, np.ndarray]] = {}  # name → value → bool per slot
+
+        self._term_ids: dict[str, int] = {}
+        # Base postings, CSR by term id.
+        self._base_offsets = np.zeros(1, dtype=np.int64)
+        self._base_slots = np.zeros(0, dtype=np.int32)
+        self._base_tf = np.zeros((0, columns), dtype=np.uint8)
+        self._base_sat = np.zeros(0, dtype=np.float32)
+        self._base_averages: np.ndarray | None = None
+        self._base_slot_count = 0  # slots below this are in the base
+        # Delta postings: one entry per (term, slot, field column).
+        self._delta_terms = array("i")
+        self._delta_slots = array("i")
+        self._delta_columns = array("b")
+        self._delta_tf = array("I")
+        self._delta_docs = 0
+
+        self._version = 0  # bumped on every change; keys the caches below
+        self._cache: dict[str, tuple[int, object]] = {}
+
+    # -- size ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self._slot_of
+
+    def nbytes(self) -> int:
+        """Approximate memory held by the index's arrays (not the Python dicts)."""
+        arrays = [
+            self._ids,
+            self._alive,
+            self._sort_keys,
+            self._lengths,
+            self._base_offsets,
+            self._base_slots,
+            self._base_tf,
+            self._base_sat,
+            *(mask for masks in self._facets.values() for mask in masks.values()),
+        ]
+        delta = (self._delta_terms, self._delta_slots, self._delta_columns, self._delta_tf)
+        return sum(a.nbytes for a in arrays) + sum(len(d) * d.itemsize for d in delta)
+
+    # -- analysis -----------------------------------------------------------
+
+    def analyse(self, fields: Mapping[str, str]) -> TermCounts:
+        """Per-field term counts of a document; JSON-serialisable, so a caller can
+        store them and later rebuild with :meth:`add_analysed` without analysing.
+        Each field also holds its word count under ``LENGTH_KEY``."""
+        counts = {}
+        for name, text in fields.items():
+            terms, words = self.analyzer.analyse_with_length(text or "")
+            if terms:
+                counts[name] = {**terms, LENGTH_KEY: words}
+        return counts
+
+    # -- changes ------------------------------------------------------------
+
+    def add(self, doc: Document) -> None:
+        """Add a document, or replace the one with the same id."""
+        self.add_analysed(doc.id, self.analyse(doc.fields), doc.facets, doc.sort_key)
+
+    def add_many(self, docs: Iterable[Document]) -> None:
+        """Add (or replace) many documents, then compact once: the fast bulk build."""
+        for doc in docs:
+            self.add(doc)
+        self.compact()
+
+    def add_analysed(
+        self,
+        doc_id: int,
+        term_counts: TermCounts,
+        facets: Mapping[str, Iterable[str]] | None = None,
+        sort_key: float = 0.0,
+    ) -> None:
+        """Add (or replace) a document from term counts made by :meth:`analyse`."""
+        if doc_id in self._slot_of:
+            self.remove(doc_id)
+        slot = self._new_slot()
+        self._ids[slot] = doc_id
+        self._alive[slot] = True
+        self._sort_keys[slot] = sort_key
+        self._slot_of[doc_id] = slot
+        term_ids = self._term_ids
+        for field_name, counts in term_counts.items():
+            if not counts:
+                continue
+            column = self._column.get(field_name, self._other_column)
+            # The word count rides along as a pseudo-term: no query can ask for it.
+            ids = [term_ids.get(term) for term in counts]
+            if None in ids:
+                for position, term in enumerate(counts):
+                    if ids[position] is None:
+                        ids[position] = term_ids.setdefault(term, len(term_ids))
+            frequencies = list(counts.values())
+            length = counts.get(LENGTH_KEY)
+            self._lengths[slot, column] += sum(frequencies) if length is None else length
+            self._delta_terms.extend(ids)
+            self._delta_slots.extend([slot] * len(ids))
+            self._delta_columns.extend([column] * len(ids))
+            self._delta_tf.extend(frequencies)
+        self._length_sums += self._lengths[slot]
+        for name, values in (facets or {}).items():
+            masks = self._facets.setdefault(name, {})
+            for value in values:
+                mask = masks.get(value)
+                if mask is None:
+                    mask = masks[value] = np.zeros(len(self._alive), dtype=bool)
+                mask[slot] = True
+        self._delta_docs += 1
+        self._version += 1
+
+    def remove(self, doc_id: int) -> None:
+        """Remove a document; unknown ids are ignored."""
+        slot = self._slot_of.pop(doc_id, None)
+        if slot is None:
+            return
+        self._alive[slot] = False
+        self._length_sums -= self._lengths[slot]
+        self._dead += 1
+        self._version += 1
+
+    def _new_slot(self) -> int:
+        slot = self._slots
+        if slot >= len(self._alive):
+            self._grow(max(64, 2 * len(self._alive)))
+        self._slots += 1
+        return slot
+
+    def _grow(self, capacity: int) -> None:
+        def grown(values: np.ndarray) -> np.ndarray:
+            bigger = np.zeros((capacity, *values.shape[1:]), dtype=values.dtype)
+            bigger[: len(values)] = values
+            return bigger
+
+        self._ids = grown(self._ids)
+        self._alive = grown(self._alive)
+        self._sort_keys = grown(self._sort_keys)
+        self._lengths = grown(self._lengths)
+        for masks in self._facets.values():
+            for value in masks:
+                masks[value] = grown(masks[value])
+
+    # -- compaction ---------------------------------------------------------
+
+    def compact(self) -> None:
+        """Merge the delta into the base, drop removed documents and recompute
+        every tf~ with the current average field lengths."""
+        live = np.flatnonzero(self._alive[: self._slots])
+        new_slot = np.full(self._slots, -1, dtype=np.int64)
+        new_slot[live] = np.arange(len(live))
+
+        base_terms = np.repeat(
+            np.arange(len(self._base_offsets) - 1, dtype=np.int64), np.diff(self._base_offsets)
+        )
+        delta_terms, delta_slots, delta_tf = self._aggregated_delta()
+        terms = np.concatenate([base_terms, delta_terms])
+        slots = np.concatenate([self._base_slots.astype(np.int64), delta_slots])
+        tf = np.concatenate([self._base_tf, delta_tf])
+        del base_terms, delta_terms, delta_slots, delta_tf
+
+        keep = self._alive[slots]
+        terms, slots, tf = terms[keep], new_slot[slots[keep]], tf[keep]
+        # Both runs are in (term, slot) order and every delta slot comes after every
+        # base slot, so a stable sort by term alone yields (term, slot) order.
+        order = np.argsort(terms, kind="stable")
+        terms, slots, tf = terms[order], slots[order], tf[order]
+        del order, keep
+
+        self._base_offsets = np.zeros(len(self._term_ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(self._term_ids)), out=self._base_offsets[1:])
+        self._base_slots = slots.astype(np.int32)
+        self._base_tf = tf
+
+        self._ids = self._ids[live]
+        self._alive = np.ones(len(live), dtype=bool)
+        self._sort_keys = self._sort_keys[live]
+        self._lengths = self._lengths[live]
+        for masks in self._facets.values():
+            for value in list(masks):
+                masks[value] = masks[value][live]
+        self._slots = self._base_slot_count = len(live)
+        self._slot_of = dict(zip(self._ids.tolist(), range(len(live)), strict=True))
+        self._dead = 0
+        self._length_sums = self._lengths.sum(axis=0, dtype=np.float64)
+
+        self._delta_terms = array("i")
+        self._delta_slots = array("i")
+        self._delta_columns = array("b")
+        self._delta_tf = array("I")
+        self._delta_docs = 0
+
+        averages = self._averages()
+        self._base_sat = np.empty(len(self._base_slots), dtype=np.float32)
+        for start in range(0, len(self._base_slots), SAT_CHUNK):
+            chunk = slice(start, start + SAT_CHUNK)
+            self._base_sat[chunk] = self._saturate(
+                self._base_slots[chunk], self._base_tf[chunk], averages
+            )
+        self._base_averages = averages
+        self._version += 1
+
+    def _aggregated_delta(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The delta as (term, slot, per-field frequencies) rows, one per term and slot."""
+        columns = len(self.field_names)
+        if not self._delta_terms:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros((0, columns), dtype=np.uint8)
+        # Entries were appended slot by slot, so a stable sort by term gives
+        # (term, slot) order, with a term's fields in one slot side by side.
+        terms = np.array(self._delta_terms, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")
+        terms = terms[order]
+        slots = np.array(self._delta_slots, dtype=np.int64)[order]
+        starts = np.ones(len(terms), dtype=bool)
+        starts[1:] = (terms[1:] != terms[:-1]) | (slots[1:] != slots[:-1])
+        row = np.cumsum(starts) - 1
+        rows = int(row[-1]) + 1
+        columns_of = np.array(self._delta_columns, dtype=np.int64)[order]
+        tf = np.bincount(
+            row * columns + columns_of,
+            weights=np.array(self._delta_tf, dtype=np.float64)[order],
+            minlength=rows * columns,
+        )
+        tf = np.minimum(tf, MAX_FIELD_TF).astype(np.uint8).reshape(rows, columns)
+        return terms[starts].astype(np.int64), slots[starts], tf
+
+    def _averages(self) -> np.ndarray:
+        live = max(len(self._slot_of), 1)
+        averages = self._length_sums / live
+        averages[averages <= 0] = 1.0
+        return averages
+
+    def _saturate(self, slots: np.ndarray, tf: np.ndarray, averages: np.ndarray) -> np.ndarray:
+        """BM25F's saturated tf~ for postings given per-field frequencies (rows)."""
+        lengths = self._lengths[slots]
+        norm = self._weights / (1.0 - self._b + self._b * lengths / averages)
+        combined = (tf * norm).sum(axis=1)
+        return (combined / (self.k1 + combined)).astype(np.float32)
+
+    def _maybe_compact(self) -> None:
+        if self._delta_docs > self.max_delta_docs or (
+            self._dead > 16 and self._dead > self.max_dead_fraction * self._slots
+        ):
+            self.compact()
+        elif self._base_averages is not None and self._base_slot_count:
+            drift = np.abs(self._averages() - self._base_averages) / self._base_averages
+            if drift.max() > MAX_AVERAGE_DRIFT:
+                self.compact()
+
+    # -- postings -----------------------------------------------------------
+
+    def _cached(self, name: str, compute):
+        version, value = self._cache.get(name, (-1, None))
+        if version != self._version:
+            value = compute()
+            self._cache[name] = (self._version, value)
+        return value
+
+    def _delta_arrays(self):
+        return self._cached(
+            "delta",
+            lambda: (
+                np.array(self._delta_terms, dtype=np.int32),
+                np.array(self._delta_slots, dtype=np.int64),
+                np.array(self._delta_columns, dtype=np.int64),
+                np.array(self._delta_tf, dtype=np.float64),
+            ),
+        )
+
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Slots (ascending) holding ``term``, live or dead, with their tf~."""
+        term_id = self._term_ids.get(term)
+        if term_id is None:
+            return None
+        parts_slots, parts_sat = [], []
+        if term_id + 1 < len(self._base_offsets):
+            start, end = self._base_offsets[term_id], self._base_offsets[term_id + 1]
+            parts_slots.append(self._base_slots[start:end])
+            parts_sat.append(self._base_sat[start:end])
+        if self._delta_docs:
+            terms, slots, columns, tf = self._delta_arrays()
+            rows = np.flatnonzero(terms == term_id)
+            if len(rows):
+                slots, columns, tf = slots[rows], columns[rows], tf[rows]
+                lengths = self._lengths[slots, columns]
+                b = self._b[columns]
+                averages = self._averages()[columns]
+                weighted = tf * self._weights[columns] / (1.0 - b + b * lengths / averages)
+                unique_slots, slot_row = np.unique(slots, return_inverse=True)
+                combined = np.bincount(slot_row, weights=weighted)
+                parts_slots.append(unique_slots.astype(np.int32))
+                parts_sat.append((combined / (self.k1 + combined)).astype(np.float32))
+        if not parts_slots:
+            return None
+        if len(parts_slots) == 1:
+            return parts_slots[0], parts_sat[0]
+        return np.concatenate(parts_slots), np.concatenate(parts_sat)
+
+    def _corpus_zipf(self, word: str) -> float | None:
+        """Lets query compounds split into words the corpus uses (stemmed terms)."""
+        if len(word) < MIN_PART_LENGTH or word in self.analyzer.stopwords:
+            return None
+        return CORPUS_WORD_ZIPF if self.analyzer.stem(word) in self._term_ids else None
+
+    # -- searching ----------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        filters: dict[str, set[str]] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        facet_names: list[str] | None = None,
+        allowed_ids: set[int] | None = None,
+    ) -> SearchResults:
+        """Documents matching ``query`` and ``filters``, best first.
+
+        ``filters``: AND across facet names, OR within a facet's values; a facet
+        with no values does not filter. An empty query (or one of stop words
+        only) returns every document that passes, by sort_key (desc) then id.
+        ``facet_counts`` (for ``facet_names``, default all) count the matches over
+        every page, each facet under the filters of the *other* facets, so a
+        filter's own alternatives keep their counts. ``allowed_ids`` restricts
+        the results (and counts) to those ids.
+        """
+        self._maybe_compact()
+        size = self._slots
+        candidates = self._alive[:size].copy()
+        if allowed_ids is not None:
+            allowed = np.zeros(size, dtype=bool)
+            allowed[[self._slot_of[i] for i in allowed_ids if i in self._slot_of]] = True
+            candidates &= allowed
+        filter_masks = self._filter_masks(filters or {}, size)
+        concepts = parse_query(query, self.analyzer, self._corpus_zipf, self.synonym_weight)
+        postings: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+        scores = None
+        if concepts:
+            scores = self._score(concepts, size, postings)
+            candidates &= scores > 0
+        matches = candidates.copy()
+        for mask in filter_masks.values():
+            matches &= mask
+
+        if scores is None:
+            order = self._blank_order()
+            page = order[matches[order]][offset : offset + limit]
+            hits = [Hit(int(self._ids[slot]), 0.0, []) for slot in page]
+        else:
+            page = self._top(np.flatnonzero(matches), scores, offset, limit)
+            hits = [
+                Hit(
+                    int(self._ids[slot]),
+                    float(scores[slot]),
+                    self._matched_terms(int(slot), postings),
+                )
+                for slot in page
+            ]
+        return SearchResults(
+            total=int(np.count_nonzero(matches)),
+            hits=hits,
+            facet_counts=self._facet_counts(facet_names, candidates, filter_masks, filters or {}),
+            query_terms=query_terms(concepts),
+        )
+
+    def _filter_masks(self, filters: Mapping[str, Iterable[str]], size: int):
+        masks = {}
+        for name, values in filters.items():
+            values = list(values)
+            if not values:
+                continue
+            mask = np.zeros(size, dtype=bool)
+            known = self._facets.get(name, {})
+            for value in values:
+                if value in known:
+                    mask |= known[value][:size]
+            masks[name] = mask
+        return masks
+
+    def _score(self, concepts: list[Concept], size: int, postings: dict) -> np.ndarray:
+        live = len(self._slot_of)
+        total = np.zeros(size, dtype=np.float32)
+        matched = np.zeros(size, dtype=np.float32)
+        for concept in concepts:
+            best = None
+            for alternative in concept.alternatives:
+                score = None
+                share = alternative.weight / len(alternative.terms)
+                for term in alternative.terms:
+                    if term not in postings:
+                        postings[term] = self._weighted_postings(term, live)
+                    if postings[term] is None:
+                        continue
+                    slots, weighted = postings[term]
+                    if score is None:
+                        score = np.zeros(size, dtype=np.float32)
+                    score[slots] += share * weighted
+                if score is not None:
+                    best = score if best is None else np.maximum(best, score, out=best)
+            if best is not None:
+                total += best
+                matched += best > 0
+        if len(concepts) > 1:
+            total *= matched / len(concepts)
+        return total
+
+    def _weighted_postings(self, term: str, live: int):
+        """A term's slots with idf · tf~, idf counting live documents only."""
+        found = self._postings(term)
+        if found is None:
+            return None
+        slots, sat = found
+        frequency = int(np.count_nonzero(self._alive[slots])) if self._dead else len(slots)
+        if frequency == 0:
+            return None
+        idf = math.log(1.0 + (live - frequency + 0.5) / (frequency + 0.5))
+        return slots, sat * np.float32(idf)
+
+    def _top(self, slots: np.ndarray, scores: np.ndarray, offset: int, limit: int) -> np.ndarray:
+        """The page of ``slots`` by score, then sort_key (desc), then id: deterministic."""
+        wanted = offset + limit
+        if wanted <= 0 or not len(slots):
+            return slots[:0]
+        values = scores[slots]
+        if len(slots) > wanted:
+            # Keep everything tied with the last wanted score, so ties resolve by key.
+            threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
+            keep = values >= threshold
+            slots, values = slots[keep], values[keep]
+        order = np.lexsort((self._ids[slots], -self._sort_keys[slots], -values))
+        return slots[order][offset:wanted]
+
+    def _blank_order(self) -> np.ndarray:
+        def compute():
+            live = np.flatnonzero(self._alive[: self._slots])
+            return live[np.lexsort((self._ids[live], -self._sort_keys[live]))]
+
+        return self._cached("blank", compute)
+
+    @staticmethod
+    def _matched_terms(slot: int, postings: dict) -> list[str]:
+        matched = []
+        for term, found in postings.items():
+            if found is None:
+                continue
+            slots = found[0]
+            position = np.searchsorted(slots, slot)
+            if position < len(slots) and slots[position] == slot:
+                matched.append(term)
+        return matched
+
+    def _facet_counts(self, names, candidates, filter_masks, filters) -> dict:
+        size = len(candidates)
+        counts: dict[str, dict[str, int]] = {}
+        for name in names if names is not None else list(self._facets):
+            mask = candidates
+            for other, other_mask in filter_masks.items():
+                if other != name:
+                    mask = mask & other_mask
+            values: dict[str, int] = {}
+            for value, value_mask in self._facets.get(name, {}).items():
+                count = int(np.count_nonzero(value_mask[:size] & mask))
+                if count:
+                    values[value] = count
+            for value in filters.get(name, ()):
+                values.setdefault(value, 0)  # a chosen filter stays visible
+            counts[name] = dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+        return counts
