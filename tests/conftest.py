@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from kennisschakel.accounts.models import Role, User
-from kennisschakel.core.demo import load_demo_data
+from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.knowledge.search import practice_search
 from kennisschakel.register.loaders import load_reference_data
@@ -22,6 +22,7 @@ def seed_database() -> None:
     load_reference_data(report=lambda line: None)
     load_demo_data()
     load_demo_practices()
+    load_demo_contacts()
 
 
 @pytest.fixture(autouse=True)

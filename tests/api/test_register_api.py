@@ -112,6 +112,8 @@ def test_openapi_document(api):
         "/api/v1/countries",
         "/api/v1/places",
         "/api/v1/tokens",
+        "/api/v1/practices",
+        "/api/v1/practices/{slug}/adoptions",
     ]:
         assert path in schema["paths"], path
 

@@ -64,6 +64,9 @@ PAGES = [
     "/api/v1/docs",
     "/account/inloggen/",
     "/account/wachtwoord-vergeten/",
+    "/praktijken/",
+    "/praktijken/?q=afvalinzameling&negative=yes",
+    "/praktijken/hengelo-speeddates-maatschappelijk-middenveld/",
 ]
 
 

@@ -63,6 +63,37 @@ def load_demo_data() -> list[tuple[str, str, str, str]]:
     return logins
 
 
+def load_demo_contacts() -> int:
+    """One consented contact point per organisation that owns demo practices.
+
+    A function mailbox ('kennisdeling@…'), not a person: the demo holds no
+    personal data, yet every practice page shows whom to contact.
+    """
+    from django.utils import timezone
+
+    from kennisschakel.knowledge.models import Practice
+    from kennisschakel.register.models import ContactPerson
+
+    created = 0
+    owners = Organisation.objects.filter(practices__isnull=False).distinct()
+    for organisation in owners:
+        domain = organisation.slug.replace("_", "-")
+        person, made = ContactPerson.objects.get_or_create(
+            organisation=organisation,
+            email=f"kennisdeling@{domain}.example",
+            defaults={
+                "name": f"Contactpunt kennisdeling {organisation}",
+                "role": "Contactpunt (demo)",
+                "languages": "nl, en",
+                "consent_given_at": timezone.now(),
+            },
+        )
+        created += made
+        for practice in Practice.objects.filter(owner=organisation).exclude(contacts=person):
+            practice.contacts.add(person)
+    return created
+
+
 def demo_logins() -> list[tuple[str, str, str, str]]:
     """Demo accounts that still exist (for printing when the server starts)."""
     User = get_user_model()

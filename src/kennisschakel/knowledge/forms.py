@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.uploads import validate_upload
-from kennisschakel.register.models import ContactPerson, PolicyDomain
+from kennisschakel.register.models import ContactPerson, Organisation, PolicyDomain
 
 
 class CommaListField(forms.CharField):
@@ -46,6 +46,15 @@ class PracticeForm(forms.ModelForm):
         required=False,
         help_text=_("Only people who gave consent are shown to other organisations."),
     )
+    co_owners = forms.ModelMultipleChoiceField(
+        label=_("Co-owners"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_(
+            "Other organisations that developed this practice with you; they may edit it too."
+        ),
+    )
     languages = CommaListField(
         label=_("Languages"),
         required=False,
@@ -62,7 +71,8 @@ class PracticeForm(forms.ModelForm):
         fields = [
             "kind", "title", "summary", "body", "domains", "transfer", "maturity",
             "negative_lessons", "effort_cost", "period_start", "period_end", "context_urbanity",
-            "context_legal_basis", "context_partners", "evidence_url", "contacts", "languages",
+            "context_legal_basis", "context_partners", "evidence_url", "contacts", "co_owners",
+            "languages",
             "tags", "source",
         ]  # fmt: skip
         widgets = {
@@ -78,6 +88,9 @@ class PracticeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["domains"].label_from_instance = domain_label
         if organisation is not None:
+            self.fields["co_owners"].queryset = Organisation.objects.exclude(
+                pk=organisation.pk
+            ).order_by("name")
             self.fields["contacts"].queryset = ContactPerson.objects.filter(
                 organisation=organisation, erased_at__isnull=True
             )

@@ -131,6 +131,7 @@ def _practice_form_page(request, practice, organisation, template="knowledge/pra
         relations = {
             "domains": form.cleaned_data["domains"],
             "contacts": form.cleaned_data["contacts"],
+            "co_owners": form.cleaned_data["co_owners"],
         }
         services.save_practice(practice, request.user, relations=relations)
         messages.success(request, _("The practice has been saved."))

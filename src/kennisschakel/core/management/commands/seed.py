@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kennisschakel.core.demo import load_demo_data
+from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.register.loaders import load_reference_data
 
@@ -18,3 +18,4 @@ class Command(BaseCommand):
             logins = load_demo_data()
             self.stdout.write(f"Demo data: {len(logins)} demo users present.")
             self.stdout.write(f"  practices from the sources: {load_demo_practices()}")
+            self.stdout.write(f"  demo contact points: {load_demo_contacts()} new")
