@@ -32,7 +32,14 @@ def test_markdown_is_sanitised():
 
 def test_markdown_keeps_structure():
     html = render_markdown("## Aanpak\n\n- een\n- twee\n\n**vet**")
-    assert "<h2>Aanpak</h2>" in html and "<li>een</li>" in html and "<strong>vet</strong>" in html
+    # Headings in the text sit below the page's own h1/h2.
+    assert "<h3>Aanpak</h3>" in html and "<li>een</li>" in html and "<strong>vet</strong>" in html
+
+
+def test_plain_text_drops_markup():
+    from kennisschakel.knowledge.rendering import plain_text
+
+    assert plain_text("## Kop\n\n**vet** & <b>x</b>") == "Kop vet & x"
 
 
 def upload(name, content):

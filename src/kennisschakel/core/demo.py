@@ -70,6 +70,7 @@ def load_demo_contacts() -> int:
     personal data, yet every practice page shows whom to contact.
     """
     from django.utils import timezone
+    from django.utils.text import slugify
 
     from kennisschakel.knowledge.models import Practice
     from kennisschakel.register.models import ContactPerson
@@ -77,7 +78,7 @@ def load_demo_contacts() -> int:
     created = 0
     owners = Organisation.objects.filter(practices__isnull=False).distinct()
     for organisation in owners:
-        domain = organisation.slug.replace("_", "-")
+        domain = slugify(str(organisation)) or organisation.slug
         person, made = ContactPerson.objects.get_or_create(
             organisation=organisation,
             email=f"kennisdeling@{domain}.example",

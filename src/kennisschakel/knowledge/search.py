@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from kennisschakel.knowledge.models import Adoption, Practice
+from kennisschakel.knowledge.rendering import plain_text
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
 from kennisschakel.text.search import SearchIndex
@@ -186,7 +187,7 @@ class PracticeSearch:
                 continue
             source = practice.summary
             if query.strip():
-                body_snippet = highlight(practice.body, query, analyser)
+                body_snippet = highlight(plain_text(practice.body), query, analyser)
                 summary_snippet = highlight(practice.summary, query, analyser)
                 source = summary_snippet if "<mark>" in summary_snippet else body_snippet
                 if "<mark>" not in source:
