@@ -26,6 +26,7 @@ from kennisschakel.knowledge.rules import can_adopt, can_reply
 from kennisschakel.knowledge.search import practice_search
 from kennisschakel.knowledge.spreadsheets import export_csv, export_json, import_practices
 from kennisschakel.register.models import ContactPerson
+from kennisschakel.register.services import size_classes_of, size_schemes
 
 PAGE_SIZE = 20
 
@@ -95,6 +96,12 @@ def practice_detail(request, slug):
             (a for a in adoptions if a.organisation_id == request.user.organisation_id), None
         )
     took_over = [a for a in adoptions if a.took_over]
+    municipality = getattr(practice.owner, "municipality", None)
+    owner_size_classes = (
+        [c for _scheme, c in size_classes_of(municipality, size_schemes()) if c]
+        if municipality
+        else []
+    )
     return render(
         request,
         "knowledge/practice_detail.html",
@@ -116,6 +123,7 @@ def practice_detail(request, slug):
             if can_edit(request.user, practice)
             else [],
             "foreign_places": practice.foreign_places.select_related("country"),
+            "owner_size_classes": owner_size_classes,
         },
     )
 
