@@ -1,4 +1,4 @@
-"""Adding a practice on the site: clear Dutch messages, nothing typed is lost, nothing half-saved."""
+"""Adding a practice on the site: Dutch messages, nothing typed lost, nothing half-saved."""
 
 import pytest
 from django.urls import reverse
