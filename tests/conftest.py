@@ -12,6 +12,7 @@ from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.knowledge.search import practice_search
+from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 from kennisschakel.register.models import Municipality, Organisation
 
@@ -23,6 +24,7 @@ def seed_database() -> None:
     load_demo_data()
     load_demo_practices()
     load_demo_contacts()
+    load_demo_partnerships()
 
 
 @pytest.fixture(autouse=True)

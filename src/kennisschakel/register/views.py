@@ -76,8 +76,16 @@ def municipality_detail(request, cbs_code):
             "borders": municipality.border_segments.select_related("country"),
             "predecessors": predecessors_of(municipality),
             "can_edit": can_edit(request.user, municipality.organisation),
+            "section": _partnership_section(municipality),
         },
     )
+
+
+def _partnership_section(municipality) -> dict:
+    # Imported here: the register does not depend on the partnerships app at import time.
+    from kennisschakel.partnerships.views import municipality_section
+
+    return municipality_section(municipality)
 
 
 class OrganisationListView(ListView):

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from kennisschakel.accounts.api import TokenView
 from kennisschakel.core.api.docs import ApiDocsView
 from kennisschakel.knowledge import api as knowledge_api
+from kennisschakel.partnerships import api as partnerships_api
 from kennisschakel.register import api as register_api
 
 router = SimpleRouter(trailing_slash=False)
@@ -22,6 +23,10 @@ router.register("countries", register_api.CountryViewSet, basename="country")
 router.register("places", register_api.ForeignPlaceViewSet, basename="place")
 router.register("organisations", register_api.OrganisationViewSet, basename="organisation")
 router.register("practices", knowledge_api.PracticeViewSet, basename="practice")
+router.register("partnerships", partnerships_api.PartnershipViewSet, basename="partnership")
+router.register("activities", partnerships_api.ActivityViewSet, basename="activity")
+router.register("network-memberships", partnerships_api.MembershipViewSet, basename="membership")
+router.register("reciprocity", partnerships_api.ReciprocityViewSet, basename="reciprocity")
 
 app_name = "api"
 urlpatterns = [

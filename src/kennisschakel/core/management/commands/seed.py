@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
+from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 
 
@@ -19,3 +20,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {len(logins)} demo users present.")
             self.stdout.write(f"  practices from the sources: {load_demo_practices()}")
             self.stdout.write(f"  demo contact points: {load_demo_contacts()} new")
+            self.stdout.write(f"  partnerships, memberships, exchanges: {load_demo_partnerships()}")

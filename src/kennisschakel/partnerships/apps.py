@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnershipsConfig(AppConfig):
+    name = "kennisschakel.partnerships"
+    label = "partnerships"
+    verbose_name = _("Partnerships and exchange")
+
+    def ready(self):
+        from kennisschakel.partnerships import rules  # noqa: F401  (registers edit rules)

@@ -1,0 +1,129 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kennisschakel.partnerships.models import ActivitySide, ExchangeForm, Partnership
+from kennisschakel.partnerships.services import SideInput, parse_party, validate_activity
+
+DIRECTIONS = ActivitySide.Direction.choices
+
+
+class ActivityForm(forms.Form):
+    """Log one exchange activity between your organisation and one other party."""
+
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        empty_label=_("(none: a standalone exchange)"),
+    )
+    form = forms.ChoiceField(label=_("Form of exchange"), choices=ExchangeForm.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    other_party = forms.CharField(
+        label=_("With"),
+        max_length=120,
+        help_text=_("A CBS code (GM0153), 'place: Münster, DE' or 'org: vng'."),
+    )
+    own_direction = forms.ChoiceField(label=_("Your side"), choices=DIRECTIONS)
+    own_participants = forms.IntegerField(
+        label=_("Participants from your side"), required=False, min_value=0
+    )
+    own_hours = forms.DecimalField(
+        label=_("Hours from your side"), required=False, decimal_places=1, min_value=0
+    )
+    other_direction = forms.ChoiceField(label=_("Their side"), choices=DIRECTIONS)
+    other_participants = forms.IntegerField(
+        label=_("Participants from their side"), required=False, min_value=0
+    )
+    other_hours = forms.DecimalField(
+        label=_("Hours from their side"), required=False, decimal_places=1, min_value=0
+    )
+    costs = forms.DecimalField(
+        label=_("Costs (euro)"), required=False, min_value=0, decimal_places=2
+    )
+    subsidy = forms.DecimalField(
+        label=_("Subsidy (euro)"), required=False, min_value=0, decimal_places=2
+    )
+    subsidy_programme = forms.CharField(
+        label=_("Subsidy programme"), required=False, max_length=120
+    )
+    learning_goals = forms.CharField(
+        label=_("Learning goals (set beforehand)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What do you want to learn? Partnerships rarely set learning goals (001), "
+            "and then learning stays personal."
+        ),
+    )
+    outcomes = forms.CharField(
+        label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if organisation is not None:
+            self.fields["partnership"].queryset = Partnership.objects.filter(
+                partners__organisation=organisation
+            ).distinct()
+
+    def clean_other_party(self):
+        try:
+            return parse_party(self.cleaned_data["other_party"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        from kennisschakel.partnerships.services import PartyRef
+
+        own = PartyRef(organisation=self.organisation)
+        sides = [
+            SideInput(
+                own,
+                cleaned["own_direction"],
+                cleaned.get("own_participants"),
+                float(cleaned["own_hours"]) if cleaned.get("own_hours") is not None else None,
+            ),
+            SideInput(
+                cleaned["other_party"],
+                cleaned["other_direction"],
+                cleaned.get("other_participants"),
+                float(cleaned["other_hours"]) if cleaned.get("other_hours") is not None else None,
+            ),
+        ]
+        try:
+            validate_activity(cleaned.get("start_date"), cleaned.get("end_date"), sides)
+        except ValidationError as error:
+            form_fields = {
+                "end_date": "end_date",
+                "parties": "other_party",
+                "hours": "own_hours",
+                "participants": "own_participants",
+            }
+            for key, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(form_fields.get(key), message)
+        cleaned["sides"] = sides
+        return cleaned
+
+
+class ConfirmForm(forms.Form):
+    agree = forms.TypedChoiceField(
+        label=_("Is this right?"),
+        choices=[("yes", _("Yes, this is right")), ("no", _("No, we dispute this"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

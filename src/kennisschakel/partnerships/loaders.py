@@ -1,0 +1,130 @@
+"""Demo partnerships, network memberships and exchanges from the sources; idempotent.
+
+Reads ``partnerships/data/partnerships.yaml``. Records whose parties cannot
+be resolved (a place abroad below the loaded population threshold, say) are
+skipped and counted, never guessed. No figures are added that the sources
+do not give.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kennisschakel.core.upsert import UpsertResult
+from kennisschakel.partnerships import services
+from kennisschakel.partnerships.models import (
+    ExchangeActivity,
+    Motive,
+    NetworkMembership,
+    Partnership,
+)
+from kennisschakel.register.models import Organisation, PolicyDomain
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "partnerships.yaml"
+PARTNERSHIP_FIELDS = [
+    "name", "kind", "status", "start_year", "end_year", "end_reason", "started_by",
+    "translocal_link", "network_model", "policy_fields", "funding", "local_organisations",
+    "notes", "source",
+]  # fmt: skip
+
+
+def _party(text: str):
+    return services.parse_party(
+        text if ":" in text or text.upper().startswith("GM") else f"org:{text}"
+    )
+
+
+@transaction.atomic
+def load_demo_partnerships(path: Path = DATA_FILE) -> UpsertResult:
+    result = UpsertResult()
+    if not path.exists():
+        return result
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for position, motive in enumerate(data.get("motives") or []):
+        Motive.objects.update_or_create(
+            slug=motive["slug"],
+            defaults={
+                "label_nl": motive["label_nl"],
+                "label_en": motive.get("label_en", ""),
+                "position": position,
+                "source": motive.get("source", ""),
+            },
+        )
+    motives = {m.slug: m for m in Motive.objects.all()}
+    domains = {d.slug: d for d in PolicyDomain.objects.all()}
+
+    for record in data.get("partnerships") or []:
+        if Partnership.objects.filter(slug=record["slug"]).exists():
+            result.unchanged += 1
+            continue
+        try:
+            partners = [_party(p) for p in record["partners"]]
+            values = {f: record.get(f) for f in PARTNERSHIP_FIELDS if record.get(f) is not None}
+            values["slug"] = record["slug"]
+            ambassador = record.get("council_ambassador")
+            values["council_ambassador"] = (
+                "raadsambassadeur (naam niet in de bron)"
+                if ambassador is True
+                else (ambassador or "")
+            )
+            services.create_partnership(
+                values,
+                partners,
+                motives=[motives[s] for s in record.get("motives") or [] if s in motives],
+                domains=[domains[s] for s in record.get("domains") or [] if s in domains],
+            )
+            result.created += 1
+        except ValidationError:
+            continue  # a party that cannot be resolved: skipped, see the docstring
+
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    for record in data.get("network_memberships") or []:
+        member = organisations.get(str(record["member"]).lower())
+        network = organisations.get(record["network"])
+        if member is None or network is None:
+            continue
+        membership, created = NetworkMembership.objects.get_or_create(
+            member=member,
+            network=network,
+            defaults={
+                "role": record.get("role") or "member",
+                "since": record.get("since"),
+                "until": record.get("until"),
+                "source": record.get("source", ""),
+            },
+        )
+        if created:
+            membership.themes.set([domains[s] for s in record.get("themes") or [] if s in domains])
+            result.created += 1
+        else:
+            result.unchanged += 1
+
+    for record in data.get("activities") or []:
+        if ExchangeActivity.objects.filter(slug=record["slug"]).exists():
+            result.unchanged += 1
+            continue
+        try:
+            sides = [
+                services.SideInput(_party(side["party"]), side.get("direction") or "mutual")
+                for side in record["sides"]
+            ]
+            partnership = Partnership.objects.filter(slug=record.get("partnership") or "").first()
+            services.log_activity(
+                {
+                    "slug": record["slug"],
+                    "partnership": partnership,
+                    "form": record.get("form") or "werkbezoek",
+                    "title": record["title"],
+                    "year": record.get("year"),
+                    "learning_goals": record.get("learning_goals") or "",
+                    "outcomes": record.get("outcomes") or "",
+                    "source": record.get("source", ""),
+                },
+                sides,
+            )
+            result.created += 1
+        except ValidationError:
+            continue
+    return result

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kennisschakel.partnerships import views
+
+app_name = "partnerships"
+urlpatterns = [
+    path("partnerschappen/", views.partnership_list, name="partnership-list"),
+    path("partnerschappen/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path("uitwisselingen/nieuw/", views.activity_create, name="activity-create"),
+    path("uitwisselingen/<slug:slug>/", views.activity_detail, name="activity-detail"),
+    path("landschap/", views.landscape, name="landscape"),
+]

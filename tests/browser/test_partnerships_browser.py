@@ -1,0 +1,49 @@
+"""In headless Chromium: log an exchange and see the municipality's balance change."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_browser import CHROMIUM, browser_page, shot  # noqa: F401  (fixture)
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+]
+
+
+def test_log_an_exchange_and_see_the_balance_change(browser_page, live_server, make_user):  # noqa: F811
+    page = browser_page
+    user = make_user("coordinator", "GM0153", email="internationaal@enschede.test")
+    page.goto(f"{live_server.url}/account/inloggen/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/account/profiel/")
+
+    page.goto(f"{live_server.url}/gemeenten/GM0153/")
+    balance = page.locator("#partnerships-heading").locator("xpath=..")
+    before = balance.inner_text()
+    page.get_by_role("link", name="Uitwisseling vastleggen").click()
+    page.get_by_label("Vorm van uitwisseling").select_option("werkbezoek")
+    page.get_by_label("Titel").fill("Tweedaags werkbezoek uit Münster")
+    page.get_by_label("Begindatum").fill("2025-09-15")
+    page.get_by_label("Einddatum").fill("2025-09-16")
+    page.get_by_label("Met", exact=True).fill("place: Münster, DE")
+    page.get_by_label("Uw kant").select_option("received")
+    page.get_by_label("Uren van uw kant").fill("24")
+    page.get_by_label("Hun kant").select_option("gave")
+    page.get_by_label("Uren van hun kant").fill("32")
+    page.get_by_label("Leerdoelen (vooraf vastgelegd)").fill(
+        "Leren hoe Münster fietsparkeren regelt."
+    )
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("heading", name="Tweedaags werkbezoek uit Münster").wait_for()
+    shot(page, "activity-logged")
+
+    page.goto(f"{live_server.url}/gemeenten/GM0153/")
+    after = page.locator("#partnerships-heading").locator("xpath=..").inner_text()
+    assert after != before
+    assert "Münster" in after
+    shot(page, "municipality-balance")
