@@ -30,11 +30,11 @@ def test_log_an_exchange_and_see_the_balance_change(browser_page, live_server, m
     page.get_by_label("Titel").fill("Tweedaags werkbezoek uit Münster")
     page.get_by_label("Begindatum").fill("2025-09-15")
     page.get_by_label("Einddatum").fill("2025-09-16")
-    page.get_by_label("Met", exact=True).fill("place: Münster, DE")
-    page.get_by_label("Uw kant").select_option("received")
-    page.get_by_label("Uren van uw kant").fill("24")
-    page.get_by_label("Hun kant").select_option("gave")
-    page.get_by_label("Uren van hun kant").fill("32")
+    page.locator("#id_other_party").fill("place: Münster, DE")
+    page.locator("#id_own_direction").select_option("received")
+    page.locator("#id_own_hours").fill("24")
+    page.locator("#id_other_direction").select_option("gave")
+    page.locator("#id_other_hours").fill("32")
     page.get_by_label("Leerdoelen (vooraf vastgelegd)").fill(
         "Leren hoe Münster fietsparkeren regelt."
     )

@@ -127,3 +127,42 @@ class ConfirmForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CouncilNoteForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate (euro)"),
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        initial=75,
+        help_text=_("The cost of one hour of your staff, to value the hours spent."),
+    )
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kennisschakel.register.models import Organisation
+
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            type="municipality", pk__in=partnership.partners.values("organisation_id")
+        )
+        self.motives = list(partnership.motives.all())
+        for motive in self.motives:
+            self.fields[f"return_{motive.slug}"] = forms.CharField(
+                label=_("Expected return: %(motive)s") % {"motive": motive},
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", _("The end date lies before the start date."))
+        return cleaned
+
+    def expected_returns(self) -> dict[str, str]:
+        return {m.slug: self.cleaned_data.get(f"return_{m.slug}", "") for m in self.motives}

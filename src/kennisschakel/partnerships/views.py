@@ -226,3 +226,49 @@ def municipality_section(municipality) -> dict:
         "trend": sorted(summary["trend"].items()),
         "undated": summary["undated"],
     }
+
+
+def council_note(request, slug):
+    """The council note as a page, or as a PDF with ?format=pdf."""
+    import datetime
+
+    from django.http import HttpResponse
+
+    from kennisschakel.partnerships.councilnote import build_note, render_note_pdf
+    from kennisschakel.partnerships.forms import CouncilNoteForm
+
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("motives"), slug=slug)
+    today = datetime.date.today()
+    initial = {
+        "start": datetime.date(today.year - 1, 1, 1),
+        "end": datetime.date(today.year - 1, 12, 31),
+    }
+    form = CouncilNoteForm(
+        request.GET if "start" in request.GET else None, partnership=partnership, initial=initial
+    )
+    note = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        note = build_note(
+            partnership,
+            data["organisation"],
+            data["start"],
+            data["end"],
+            data["hourly_rate"],
+            form.expected_returns(),
+        )
+        if request.GET.get("format") == "pdf":
+            response = HttpResponse(render_note_pdf(note), content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="raadsinformatiebrief-{partnership.slug}.pdf"'
+            )
+            return response
+    params = request.GET.copy()
+    params["format"] = "pdf"
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "partnerships/council_note.html",
+        {"partnership": partnership, "form": form, "note": note, "pdf_query": params.urlencode()},
+        status=status,
+    )

@@ -1,0 +1,111 @@
+"""The council note (*raadsinformatiebrief*): what a partnership costs and yields, for the council.
+
+Input is what the ledger holds: hours of the municipality's own side (times
+an hourly rate the user sets), the activities' costs and subsidies, the
+trips and exchanges in the period, what was learned, and practices adopted;
+plus the expected return per motive, which the user writes for this note.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+
+from kennisschakel.partnerships.balances import activity_start
+from kennisschakel.partnerships.models import ExchangeActivity, Partnership
+
+TRIP_FORMS = {"werkbezoek", "delegatiebezoek", "detachering", "visitatie"}
+
+
+def euro(amount) -> str:
+    """Dutch money format: € 1.234,50."""
+    text = f"{Decimal(amount):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+@dataclass
+class CouncilNote:
+    partnership: Partnership
+    organisation: object
+    start: datetime.date
+    end: datetime.date
+    hourly_rate: Decimal
+    activities: list = field(default_factory=list)
+    own_hours: Decimal = Decimal(0)
+    costs: Decimal = Decimal(0)
+    subsidies: Decimal = Decimal(0)
+    trips: int = 0
+    outcomes: list = field(default_factory=list)
+    practices: list = field(default_factory=list)
+    expected_returns: list = field(default_factory=list)
+    undated: int = 0
+
+    @property
+    def hour_costs(self) -> Decimal:
+        return (self.own_hours * self.hourly_rate).quantize(Decimal("0.01"))
+
+    @property
+    def total_input(self) -> Decimal:
+        return self.hour_costs + self.costs
+
+    @property
+    def net_costs(self) -> Decimal:
+        return self.total_input - self.subsidies
+
+    def money(self) -> dict[str, str]:
+        return {
+            "hour_costs": euro(self.hour_costs),
+            "costs": euro(self.costs),
+            "subsidies": euro(self.subsidies),
+            "total_input": euro(self.total_input),
+            "net_costs": euro(self.net_costs),
+            "rate": euro(self.hourly_rate),
+        }
+
+
+def build_note(
+    partnership: Partnership,
+    organisation,
+    start: datetime.date,
+    end: datetime.date,
+    hourly_rate: Decimal,
+    expected_returns: dict[str, str],
+) -> CouncilNote:
+    note = CouncilNote(partnership, organisation, start, end, hourly_rate)
+    activities = (
+        ExchangeActivity.objects.filter(partnership=partnership)
+        .prefetch_related("sides", "practices")
+        .order_by("start_date", "year", "pk")
+    )
+    for activity in activities:
+        day = activity_start(activity)
+        if day is None:
+            note.undated += 1
+            continue
+        if not start <= day <= end:
+            continue
+        note.activities.append(activity)
+        own = [s for s in activity.sides.all() if s.organisation_id == organisation.pk]
+        note.own_hours += sum((s.hours or Decimal(0) for s in own), Decimal(0))
+        note.costs += activity.costs or Decimal(0)
+        note.subsidies += activity.subsidy or Decimal(0)
+        if activity.form in TRIP_FORMS:
+            note.trips += 1
+        if activity.outcomes:
+            note.outcomes.append((activity, activity.outcomes))
+        note.practices.extend(activity.practices.all())
+    note.expected_returns = [
+        (motive, expected_returns.get(motive.slug, "")) for motive in partnership.motives.all()
+    ]
+    return note
+
+
+def render_note_html(note: CouncilNote) -> str:
+    return render_to_string("partnerships/council_note_document.html", {"note": note})
+
+
+def render_note_pdf(note: CouncilNote) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_note_html(note)).write_pdf()

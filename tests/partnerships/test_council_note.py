@@ -1,0 +1,86 @@
+"""The council note renders as HTML and as a PDF whose text holds the totals."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from kennisschakel.partnerships import services
+from kennisschakel.partnerships.councilnote import euro
+from kennisschakel.partnerships.models import Motive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_euro_format():
+    assert euro(Decimal("1234.5")) == "€ 1.234,50"
+    assert euro(0) == "€ 0,00"
+
+
+def test_pdf_holds_the_totals(client):
+    enschede = services.parse_party("GM0153")
+    weert = services.parse_party("GM0988")
+    partnership = services.create_partnership(
+        {"name": "Enschede – Weert kennispartnerschap", "kind": "projectpartnerschap"},
+        [enschede, weert],
+        motives=[Motive.objects.first()] if Motive.objects.exists() else [],
+    )
+    for day, hours, costs, subsidy in [
+        (datetime.date(2025, 3, 1), 12, Decimal("450.00"), Decimal("100.00")),
+        (datetime.date(2025, 10, 1), 8, Decimal("300.00"), None),
+        (datetime.date(2024, 6, 1), 99, Decimal("999.00"), None),  # outside the period
+    ]:
+        services.log_activity(
+            {
+                "title": f"Werkbezoek {day}",
+                "form": "werkbezoek",
+                "start_date": day,
+                "partnership": partnership,
+                "costs": costs,
+                "subsidy": subsidy,
+            },
+            [
+                services.SideInput(enschede, "gave", hours=hours),
+                services.SideInput(weert, "received", hours=4),
+            ],
+        )
+    url = reverse("partnerships:council-note", args=[partnership.slug])
+    params = {
+        "organisation": enschede.organisation.pk,
+        "start": "2025-01-01",
+        "end": "2025-12-31",
+        "hourly_rate": "80",
+    }
+    page = client.get(url, params).content.decode()
+    # 20 hours × € 80 = € 1.600; costs € 750; input € 2.350; subsidy € 100; net € 2.250.
+    assert "€ 1.600,00" in page and "€ 2.250,00" in page
+    response = client.get(url, {**params, "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    # PDF text comes out with layout line breaks; compare on single spaces.
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    for total in ["€ 1.600,00", "€ 750,00", "€ 2.350,00", "€ 100,00", "€ 2.250,00"]:
+        assert total in text, total
+    assert "Werkbezoek 2024-06-01" not in text
+
+
+def test_bad_period_is_explained(client):
+    partnership = services.create_partnership(
+        {"name": "Proef", "kind": "stedenband"},
+        [services.parse_party("GM0153"), services.parse_party("GM0988")],
+    )
+    response = client.get(
+        reverse("partnerships:council-note", args=[partnership.slug]),
+        {
+            "organisation": services.parse_party("GM0153").organisation.pk,
+            "start": "2025-12-31",
+            "end": "2025-01-01",
+            "hourly_rate": "-5",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "De einddatum ligt vóór de begindatum." in body
