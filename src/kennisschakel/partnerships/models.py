@@ -289,3 +289,47 @@ class ActivitySide(Party):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.get_direction_display()}"
+
+
+class LearningDimension(models.TextChoices):
+    """Dimensions of mutual learning: the five of ``001`` ('Vijf dimensies voor wederzijds
+    leren') plus transnational relations, which DESIGN §6 adds from ``001``'s research questions."""
+
+    SIMILARITIES = "overeenkomsten", _("similarities between professionals")
+    DIFFERENCES = "verschillen", _("differences between partners")
+    RESOURCES = "middelen", _("resources brought in")
+    TRUST = "vertrouwen", _("trust through long-term cooperation")
+    POWER = "machtsverschillen", _("power differences")
+    TRANSNATIONAL = "transnationale-relaties", _("transnational relations")
+
+
+class LearningScore(models.Model):
+    """One side's score on one dimension of mutual learning in one year (1 = weak, 5 = strong).
+
+    ``001`` names the dimensions but gives no scale; the five-point scale is ours.
+    """
+
+    partner = models.ForeignKey(
+        PartnershipPartner, on_delete=models.CASCADE, related_name="learning_scores"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    dimension = models.CharField(_("dimension"), max_length=30, choices=LearningDimension.choices)
+    score = models.PositiveSmallIntegerField(_("score (1–5)"))
+    justification = models.TextField(_("justification"), blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "year", "dimension"], name="one_score_per_side_year_dimension"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="score_between_1_and_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.year} {self.dimension}: {self.score}"

@@ -11,6 +11,11 @@ urlpatterns = [
         views.council_note,
         name="council-note",
     ),
+    path(
+        "partnerschappen/<slug:slug>/wederzijds-leren/",
+        views.learning_assessment,
+        name="learning-assessment",
+    ),
     path("uitwisselingen/nieuw/", views.activity_create, name="activity-create"),
     path("uitwisselingen/<slug:slug>/", views.activity_detail, name="activity-detail"),
     path("landschap/", views.landscape, name="landscape"),

@@ -272,3 +272,51 @@ def council_note(request, slug):
         {"partnership": partnership, "form": form, "note": note, "pdf_query": params.urlencode()},
         status=status,
     )
+
+
+def learning_assessment(request, slug):
+    """Score mutual learning per side per year; everyone sees the chart comparing the sides."""
+    import datetime
+
+    from django.utils.safestring import mark_safe
+
+    from kennisschakel.partnerships import learning
+    from kennisschakel.partnerships.forms import LearningAssessmentForm
+
+    partnership = get_object_or_404(Partnership, slug=slug)
+    try:
+        year = int(
+            request.GET.get("year") or request.POST.get("year") or datetime.date.today().year
+        )
+    except ValueError:
+        year = datetime.date.today().year
+    involved = {p.organisation_id for p in partnership.partners.all() if p.organisation_id}
+    may_score = request.user.is_authenticated and any(
+        belongs_to(request.user, pk) for pk in involved
+    )
+    form = None
+    if may_score:
+        form = LearningAssessmentForm(
+            request.POST or None, partnership=partnership, initial={"year": year}
+        )
+        if request.method == "POST" and form.is_valid():
+            learning.save_scores(
+                form.cleaned_data["partner"], form.cleaned_data["year"], form.scores(), request.user
+            )
+            messages.success(request, _("The scores have been saved."))
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only the municipalities in this partnership can score it."))
+    status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "partnerships/learning_assessment.html",
+        {
+            "partnership": partnership,
+            "year": year,
+            "form": form,
+            "scores": learning.scores_by_side(partnership, year),
+            "chart": mark_safe(learning.chart_svg(partnership, year)),  # noqa: S308  (our own SVG)
+        },
+        status=status,
+    )
