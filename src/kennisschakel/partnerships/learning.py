@@ -58,7 +58,7 @@ def chart_svg(partnership, year: int) -> str:
     axes.set_xlim(0, 5)
     axes.set_xticks(range(6))
     axes.invert_yaxis()
-    axes.legend(loc="lower right", frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     axes.set_title(f"{partnership.name} · {year}")
     figure.tight_layout()
     buffer = io.StringIO()

@@ -42,11 +42,14 @@ def partnership_list(request):
         partnerships = partnerships.filter(
             partners__place__country__world_region__slug=region
         ).distinct()
-    countries = (
-        Country.objects.filter(places__partnershippartner__isnull=False)
-        .annotate(n=Count("places__partnershippartner__partnership", distinct=True))
-        .order_by("name_nl")
+    counts = dict(
+        PartnershipPartner.objects.filter(place__isnull=False)
+        .values_list("place__country_id")
+        .annotate(n=Count("partnership", distinct=True))
     )
+    countries = list(Country.objects.filter(pk__in=counts).order_by("name_nl"))
+    for listed in countries:
+        listed.n = counts[listed.pk]
     return render(
         request,
         "partnerships/partnership_list.html",
