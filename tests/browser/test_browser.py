@@ -67,6 +67,12 @@ PAGES = [
     "/praktijken/",
     "/praktijken/?q=afvalinzameling&negative=yes",
     "/praktijken/hengelo-speeddates-maatschappelijk-middenveld/",
+    "/partnerschappen/",
+    "/partnerschappen/?country=GH",
+    "/partnerschappen/zeist-berkane/",
+    "/partnerschappen/zeist-berkane/raadsinformatiebrief/",
+    "/partnerschappen/zeist-berkane/wederzijds-leren/",
+    "/landschap/",
 ]
 
 
