@@ -181,3 +181,39 @@ def test_api_cannot_log_an_activity_without_own_organisation(enschede_contributo
     assert ok.status_code == 201, ok.json()
     balance = client.get("/api/v1/reciprocity/GM0153").json()
     assert balance["balance"]["given_activities"] >= 1
+
+
+def test_outcomes_are_recorded_with_level_embedding_and_practices(client, enschede_contributor):
+    from kennisschakel.knowledge.models import Practice
+
+    practice = Practice.objects.published().first()
+    client.force_login(enschede_contributor)
+    response = client.post(
+        reverse("partnerships:activity-create"),
+        {
+            "form": "collega-uitwisseling",
+            "title": "Collega's van Weert leggen uit hoe hun loket werkt",
+            "start_date": "2025-06-02",
+            "other_party": "GM0988",
+            "own_direction": "received",
+            "other_direction": "gave",
+            "learning_goals": "Begrijpen hoe één loket de wachttijd verkort.",
+            "outcomes": "Wij passen de intake aan.",
+            "outcome_level": "afdeling",
+            "outcome_side": "eigen",
+            "embedded": "true",
+            "disseminated": "intern",
+            "practices": [practice.pk],
+        },
+    )
+    assert response.status_code == 302
+    activity = ExchangeActivity.objects.get(title__startswith="Collega's van Weert")
+    assert (activity.outcome_level, activity.outcome_side, activity.embedded) == (
+        "afdeling",
+        "eigen",
+        True,
+    )
+    assert activity.disseminated == "intern"
+    assert list(activity.practices.all()) == [practice]
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert "Wij passen de intake aan." in page and practice.title in page

@@ -2,7 +2,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kennisschakel.partnerships.models import ActivitySide, ExchangeForm, Partnership
+from kennisschakel.partnerships.models import (
+    ActivitySide,
+    Dissemination,
+    ExchangeForm,
+    OutcomeLevel,
+    Partnership,
+)
 from kennisschakel.partnerships.services import SideInput, parse_party, validate_activity
 
 DIRECTIONS = ActivitySide.Direction.choices
@@ -65,9 +71,41 @@ class ActivityForm(forms.Form):
     outcomes = forms.CharField(
         label=_("What was learned"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    outcome_level = forms.ChoiceField(
+        label=_("Level of the outcome"),
+        required=False,
+        choices=[("", "—"), *OutcomeLevel.choices],
+    )
+    outcome_side = forms.ChoiceField(
+        label=_("Side that learned"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("eigen", _("our side")),
+            ("partner", _("the partner")),
+            ("beide", _("both")),
+        ],
+    )
+    embedded = forms.NullBooleanField(
+        label=_("Embedded in the organisation"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", "—"), ("true", _("yes")), ("false", _("no"))]),
+    )
+    disseminated = forms.ChoiceField(
+        label=_("Disseminated"), required=False, choices=[("", "—"), *Dissemination.choices]
+    )
+    practices = forms.ModelMultipleChoiceField(
+        label=_("Practices adopted through this exchange"),
+        required=False,
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from kennisschakel.knowledge.models import Practice
+
+        self.fields["practices"].queryset = Practice.objects.published().order_by("title")
         self.organisation = organisation
         if organisation is not None:
             self.fields["partnership"].queryset = Partnership.objects.filter(

@@ -201,6 +201,22 @@ class ExchangeForm(models.TextChoices):
     PEER_REVIEW = "peer-review", _("peer review")
 
 
+class OutcomeLevel(models.TextChoices):
+    """Where learning landed (``001`` ch. 7: outcome levels)."""
+
+    INDIVIDUAL = "individu", _("individual")
+    DEPARTMENT = "afdeling", _("department")
+    CIVIL_SOCIETY = "middenveld", _("relation with civil society")
+    NETWORK = "breder-netwerk", _("wider network")
+
+
+class Dissemination(models.TextChoices):
+    NONE = "niet", _("not shared")
+    INTERNAL = "intern", _("within the organisation")
+    EXTERNAL = "extern", _("outside the organisation")
+    BOTH = "intern-en-extern", _("inside and outside")
+
+
 class ExchangeActivity(models.Model):
     class Confirmation(models.TextChoices):
         PENDING = "pending", _("awaiting the other side")
@@ -227,9 +243,19 @@ class ExchangeActivity(models.Model):
     subsidy_programme = models.CharField(_("subsidy programme"), max_length=120, blank=True)
     learning_goals = models.TextField(_("learning goals (set beforehand)"), blank=True)
     outcomes = models.TextField(_("what was learned"), blank=True)
-    outcome_level = models.CharField(_("level of the outcome"), max_length=30, blank=True)
+    outcome_level = models.CharField(
+        _("level of the outcome"), max_length=30, choices=OutcomeLevel.choices, blank=True
+    )
+    outcome_side = models.CharField(
+        _("side that learned"),
+        max_length=20,
+        blank=True,
+        choices=[("eigen", _("our side")), ("partner", _("the partner")), ("beide", _("both"))],
+    )
     embedded = models.BooleanField(_("embedded in the organisation"), null=True, blank=True)
-    disseminated = models.CharField(_("disseminated"), max_length=30, blank=True)
+    disseminated = models.CharField(
+        _("disseminated"), max_length=30, choices=Dissemination.choices, blank=True
+    )
     practices = models.ManyToManyField(
         "knowledge.Practice",
         blank=True,

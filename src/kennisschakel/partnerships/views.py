@@ -113,10 +113,15 @@ def activity_create(request):
                 "subsidy_programme",
                 "learning_goals",
                 "outcomes",
+                "outcome_level",
+                "outcome_side",
+                "embedded",
+                "disseminated",
             ]
         }
-        values = {k: v for k, v in values.items() if v not in (None,)}
+        values = {k: v for k, v in values.items() if v is not None}
         activity = services.log_activity(values, data["sides"], request.user, organisation)
+        activity.practices.set(data["practices"])
         messages.success(request, _("The exchange has been logged; the other side can confirm it."))
         if not data.get("learning_goals"):
             messages.warning(
