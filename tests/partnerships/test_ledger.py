@@ -177,8 +177,12 @@ def test_api_cannot_log_an_activity_without_own_organisation(enschede_contributo
     assert response["Content-Type"] == "application/problem+json"
     payload["sides"][0]["party"] = "GM0153"
     payload["sides"][1]["party"] = "GM0988"
+    payload.update(outcome_level="breder-netwerk", embedded=True, disseminated="extern")
     ok = client.post("/api/v1/activities", payload, format="json")
     assert ok.status_code == 201, ok.json()
+    assert (ok.json()["outcome_level"], ok.json()["embedded"]) == ("breder-netwerk", True)
+    bad = client.post("/api/v1/activities", {**payload, "outcome_level": "heelal"}, format="json")
+    assert bad.status_code == 400
     balance = client.get("/api/v1/reciprocity/GM0153").json()
     assert balance["balance"]["given_activities"] >= 1
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from kennisschakel.knowledge.models import Practice
 from kennisschakel.partnerships import balances, services
 from kennisschakel.partnerships.models import (
     ActivitySide,
@@ -61,6 +62,12 @@ class ActivitySerializer(serializers.ModelSerializer):
     form = serializers.ChoiceField(choices=ExchangeForm.choices)
     sides = SideSerializer(many=True, write_only=True)
     parties = serializers.SerializerMethodField()
+    practices = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        required=False,
+        queryset=Practice.objects.filter(status=Practice.Status.PUBLISHED),
+    )
 
     class Meta:
         model = ExchangeActivity
@@ -77,6 +84,11 @@ class ActivitySerializer(serializers.ModelSerializer):
             "subsidy_programme",
             "learning_goals",
             "outcomes",
+            "outcome_level",
+            "outcome_side",
+            "embedded",
+            "disseminated",
+            "practices",
             "confirmation",
             "sides",
             "parties",
@@ -122,7 +134,10 @@ class ActivitySerializer(serializers.ModelSerializer):
     def create(self, validated):
         request = self.context["request"]
         sides = validated.pop("sides")
-        return services.log_activity(validated, sides, request.user, request.user.organisation)
+        practices = validated.pop("practices", [])
+        activity = services.log_activity(validated, sides, request.user, request.user.organisation)
+        activity.practices.set(practices)
+        return activity
 
 
 @extend_schema_view(
