@@ -287,14 +287,21 @@ def _new() -> list:
     return [0.0, 0.0, 0.0, 0.0, 0]
 
 
+def _add_shares(
+    acc: list, given: float, received: float, given_hours: float, received_hours: float
+) -> None:
+    """Count one activity's shares into an accumulator (see :func:`_new`)."""
+    acc[0] += given
+    acc[1] += received
+    acc[2] += given_hours
+    acc[3] += received_hours
+    acc[4] += 1
+
+
 def _add(acc: list, flow: Flow) -> None:
     given, received = DIRECTION_SHARES[flow.direction]
     hours = float(flow.hours)
-    acc[0] += given
-    acc[1] += received
-    acc[2] += hours * given
-    acc[3] += hours * received
-    acc[4] += 1
+    _add_shares(acc, given, received, hours * given, hours * received)
 
 
 def _balance(acc: list) -> Balance:
@@ -371,11 +378,7 @@ def pair_balance(
     ):
         for flow in activity.flows:
             if flow.party == b:
-                acc[0] += given
-                acc[1] += received
-                acc[2] += given_hours
-                acc[3] += received_hours
-                acc[4] += 1
+                _add_shares(acc, given, received, given_hours, received_hours)
                 break
     return _balance(acc)
 
@@ -397,11 +400,7 @@ def partner_balances(
                 acc = accs.get(other)
                 if acc is None:
                     acc = accs[other] = _new()
-                acc[0] += given
-                acc[1] += received
-                acc[2] += given_hours
-                acc[3] += received_hours
-                acc[4] += 1
+                _add_shares(acc, given, received, given_hours, received_hours)
     return {other: _balance(acc) for other, acc in accs.items()}
 
 
@@ -437,11 +436,7 @@ def yearly_trend(
         acc = accs.get(year)
         if acc is None:
             acc = accs[year] = _new()
-        acc[0] += given
-        acc[1] += received
-        acc[2] += given_hours
-        acc[3] += received_hours
-        acc[4] += 1
+        _add_shares(acc, given, received, given_hours, received_hours)
     if start is not None and end is not None:
         first, last = start.year, end.year
     elif accs:

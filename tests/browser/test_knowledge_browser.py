@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, browser_page, shot  # noqa: F401  (fixture)
-from tests.conftest import TEST_PASSWORD
+from tests.browser.test_browser import CHROMIUM, browser_page, log_in, shot  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,11 +17,7 @@ def test_search_open_and_record_adoption(browser_page, live_server, make_user): 
 
     page = browser_page
     user = make_user("contributor", "GM0637", email="beleid@zoetermeer.test")
-    page.goto(f"{live_server.url}/account/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/account/profiel/")
+    log_in(page, live_server, user)
 
     page.get_by_role("link", name="Praktijken", exact=True).click()
     page.get_by_label("Waar zoekt u naar?").fill("afvalinzameling")

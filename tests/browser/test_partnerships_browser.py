@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, browser_page, shot  # noqa: F401  (fixture)
-from tests.conftest import TEST_PASSWORD
+from tests.browser.test_browser import CHROMIUM, browser_page, log_in, shot  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,11 +15,7 @@ pytestmark = [
 def test_log_an_exchange_and_see_the_balance_change(browser_page, live_server, make_user):  # noqa: F811
     page = browser_page
     user = make_user("coordinator", "GM0153", email="internationaal@enschede.test")
-    page.goto(f"{live_server.url}/account/inloggen/")
-    page.get_by_label("E-mailadres").fill(user.email)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/account/profiel/")
+    log_in(page, live_server, user)
 
     page.goto(f"{live_server.url}/gemeenten/GM0153/")
     balance = page.locator("#partnerships-heading").locator("xpath=..")

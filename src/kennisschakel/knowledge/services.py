@@ -7,9 +7,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 
 from kennisschakel.accounts.models import Role, User
+from kennisschakel.core.slugs import unique_slug
 from kennisschakel.knowledge.models import Adoption, Attachment, Practice
 from kennisschakel.knowledge.search import analyse
 
@@ -20,15 +20,6 @@ TRACKED_FIELDS = [
     "negative_lessons", "languages", "tags", "source", "status",
 ]  # fmt: skip
 TRACKED_RELATIONS = ["domains", "co_owners", "contacts", "foreign_places"]
-
-
-def unique_slug(title: str, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:100] or "praktijk"
-    slug, counter = base, 2
-    while Practice.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug = f"{base}-{counter}"
-        counter += 1
-    return slug
 
 
 def _snapshot(practice: Practice) -> dict:
@@ -54,7 +45,7 @@ def save_practice(
     """
     before = _snapshot(Practice.objects.get(pk=practice.pk)) if practice.pk else {}
     if not practice.slug:
-        practice.slug = unique_slug(practice.title)
+        practice.slug = unique_slug(Practice, practice.title, fallback="praktijk")
     if practice.status == Practice.Status.PUBLISHED and practice.published_at is None:
         practice.published_at = timezone.now()
     if practice.pk is None and user is not None and practice.created_by is None:

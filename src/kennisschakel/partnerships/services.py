@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kennisschakel.core.slugs import unique_slug
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
@@ -66,14 +66,6 @@ def parse_party(text: str) -> PartyRef:
     return PartyRef(organisation=municipality.organisation)
 
 
-def _unique_slug(model, text: str) -> str:
-    base = slugify(text)[:110] or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def create_partnership(
     values: dict, partners: list[PartyRef], user=None, motives=(), domains=()
@@ -85,7 +77,7 @@ def create_partnership(
     if start and end and end < start:
         raise ValidationError(_("The end year lies before the start year."))
     partnership = Partnership(**values, created_by=user)
-    partnership.slug = partnership.slug or _unique_slug(Partnership, partnership.name)
+    partnership.slug = partnership.slug or unique_slug(Partnership, partnership.name)
     partnership.full_clean(exclude=["motives", "domains"])
     partnership.save()
     PartnershipPartner.objects.bulk_create(
@@ -142,7 +134,7 @@ def log_activity(
     """Record one activity with one side per party: seen from both sides, stored once."""
     validate_activity(values.get("start_date"), values.get("end_date"), sides)
     activity = ExchangeActivity(**values, logged_by=user, logged_by_organisation=organisation)
-    activity.slug = activity.slug or _unique_slug(ExchangeActivity, activity.title)
+    activity.slug = activity.slug or unique_slug(ExchangeActivity, activity.title)
     if organisation is None:
         activity.confirmation = ExchangeActivity.Confirmation.CONFIRMED  # from the sources
     activity.save()
