@@ -469,6 +469,31 @@ def all_balances(
     return result.as_dict(columns.parties)
 
 
+def balances_from_direction_totals(
+    rows: Iterable[tuple[str, str, int, float]],
+) -> dict[str, Balance]:
+    """Balances from per-party, per-direction totals: ``(party, direction, activities, hours)``.
+
+    This is what one database ``GROUP BY party, direction`` over flows gives, so a whole
+    country's balance needs no row per flow in Python. It applies the same counting
+    rules as :func:`party_balance`, and assumes what the ledger guarantees: a party
+    has at most one flow per activity, and every activity has at least two parties.
+    """
+    accs: dict[str, list] = {}
+    for party, direction, count, hours in rows:
+        given, received = DIRECTION_SHARES[direction]
+        hours = float(hours or 0.0)
+        acc = accs.get(party)
+        if acc is None:
+            acc = accs[party] = _new()
+        acc[0] += count * given
+        acc[1] += count * received
+        acc[2] += hours * given
+        acc[3] += hours * received
+        acc[4] += count
+    return {party: _balance(acc) for party, acc in accs.items()}
+
+
 # --------------------------------------------------------------------------- columnar path
 
 

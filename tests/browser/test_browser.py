@@ -73,6 +73,11 @@ PAGES = [
     "/partnerschappen/zeist-berkane/raadsinformatiebrief/",
     "/partnerschappen/zeist-berkane/wederzijds-leren/",
     "/landschap/",
+    "/landschap/?domain=fysiek-en-economie",
+    "/partnerschappen/balansen/",
+    "/partnerschappen/den-haag-india-tuinbouw/",
+    "/organisaties/p10/",
+    "/netwerken/p10/balans/",
 ]
 
 

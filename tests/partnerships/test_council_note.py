@@ -84,3 +84,42 @@ def test_bad_period_is_explained(client):
     body = response.content.decode()
     assert response.status_code == 400
     assert "De einddatum ligt vóór de begindatum." in body
+
+
+def test_council_note_for_a_proposed_activity(client):
+    from kennisschakel.partnerships.models import Motive
+
+    enschede = services.parse_party("GM0153")
+    next_year = datetime.date.today().year + 1
+    activity = services.log_activity(
+        {
+            "title": "Voorgesteld werkbezoek aan Münster",
+            "form": "werkbezoek",
+            "start_date": datetime.date(next_year, 5, 1),
+            "costs": Decimal("1200"),
+            "subsidy": Decimal("300"),
+            "learning_goals": "Leren hoe Münster fietsparkeren regelt",
+        },
+        [
+            services.SideInput(enschede, "received", hours=30),
+            services.SideInput(services.parse_party("place: Münster, DE"), "gave", hours=10),
+        ],
+        organisation=enschede.organisation,
+    )
+    motive = Motive.objects.first()
+    url = reverse("partnerships:activity-council-note", args=[activity.slug])
+    params = {
+        "organisation": enschede.organisation.pk,
+        "hourly_rate": "50",
+        f"return_{motive.slug}": "Minder fietsen op de stoep",
+    }
+    page = client.get(url, params).content.decode()
+    # 30 h × € 50 = € 1.500; + € 1.200 = € 2.700; − € 300 = € 2.400.
+    assert "€ 1.500,00" in page and "€ 2.400,00" in page
+    pdf = client.get(url, {**params, "format": "pdf"})
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "Voorstel aan de raad" in text
+    for expected in ["€ 2.700,00", "€ 2.400,00", "Minder fietsen op de stoep", "fietsparkeren"]:
+        assert expected in text, expected

@@ -55,3 +55,10 @@ def test_municipality_page_shows_networks(client):
     membership = NetworkMembership.objects.filter(member__type="municipality").first()
     page = client.get(membership.member.get_absolute_url()).content.decode()
     assert escape(str(membership.network)) in page
+
+
+def test_network_page_lists_its_members(client):
+    membership = NetworkMembership.objects.select_related("network", "member").first()
+    page = client.get(membership.network.get_absolute_url()).content.decode()
+    assert escape(str(membership.member)) in page
+    assert reverse("partnerships:network-balance", args=[membership.network.slug]) in page

@@ -3,20 +3,32 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from kennisschakel.accounts.permissions import can_edit
 from kennisschakel.knowledge.models import Practice
 from kennisschakel.partnerships import balances, services
+from kennisschakel.partnerships.forms import NETWORK_TYPES
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
     ExchangeForm,
+    LearningDimension,
+    Motive,
     NetworkMembership,
     Partnership,
 )
-from kennisschakel.register.models import Municipality
+from kennisschakel.partnerships.rules import can_confirm
+from kennisschakel.register.models import Municipality, Organisation, PolicyDomain
 
 
 class PartnerSerializer(serializers.Serializer):
@@ -24,9 +36,50 @@ class PartnerSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"party": {"type": "string"}, "label": {"type": "string"}},
+        },
+        "description": "On writing: a list of strings — a CBS code ('GM0153'), "
+        "'place: Münster, DE', 'country: IN' or 'org: vng'.",
+    }
+)
+class PartiesField(serializers.Field):
+    """Partners: read as {party, label} objects, written as party strings."""
+
+    def to_representation(self, partners):
+        return [{"party": p.party_key, "label": p.label} for p in partners.all()]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise serializers.ValidationError(_("Give the partners as a list of texts."))
+        parties, problems = [], []
+        for item in data:
+            try:
+                parties.append(services.parse_party(item))
+            except DjangoValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return parties
+
+
 class PartnershipSerializer(serializers.ModelSerializer):
-    partners = PartnerSerializer(many=True, read_only=True)
-    motives = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    partners = PartiesField()
+    motives = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Motive.objects.all(), required=False
+    )
+    domains = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=PolicyDomain.objects.all(), required=False
+    )
+    policy_fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=Partnership.PolicyField.choices), required=False
+    )
+    funding = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
+    world_regions = serializers.SerializerMethodField()
 
     class Meta:
         model = Partnership
@@ -38,14 +91,75 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "start_year",
             "end_year",
             "end_reason",
+            "started_by",
             "translocal_link",
             "network_model",
             "motives",
             "policy_fields",
+            "domains",
             "funding",
+            "local_organisations",
+            "council_ambassador",
+            "wgr_form",
+            "collaboration_level",
+            "phase",
+            "notes",
             "partners",
+            "world_regions",
             "source",
         ]
+        read_only_fields = ["slug", "source"]
+
+    def get_world_regions(self, partnership) -> list[str]:
+        return [region.slug for region in partnership.world_regions]
+
+    def validate(self, attrs):
+        start = attrs.get("start_year", getattr(self.instance, "start_year", None))
+        end = attrs.get("end_year", getattr(self.instance, "end_year", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_year": _("The end year lies before the start year.")}
+            )
+        partners = attrs.get("partners")
+        if partners is not None:
+            if len({p.key for p in partners}) < 2:
+                raise serializers.ValidationError(
+                    {"partners": _("A partnership needs at least two different partners.")}
+                )
+            user = self.context["request"].user
+            if not user.is_facilitator and all(
+                p.organisation is None or p.organisation.pk != user.organisation_id
+                for p in partners
+            ):
+                raise serializers.ValidationError(
+                    {"partners": _("Your own organisation must be one of the partners.")}
+                )
+        return attrs
+
+    def create(self, validated):
+        partners = validated.pop("partners")
+        motives = validated.pop("motives", [])
+        domains = validated.pop("domains", [])
+        return services.create_partnership(
+            validated, partners, self.context["request"].user, motives, domains
+        )
+
+    def update(self, partnership, validated):
+        partners = validated.pop("partners", None)
+        motives = validated.pop("motives", None)
+        domains = validated.pop("domains", None)
+        if partners is None:
+            partners = [
+                services.PartyRef(p.organisation, p.place, p.country)
+                for p in partnership.partners.all()
+            ]
+        return services.update_partnership(
+            partnership,
+            validated,
+            partners,
+            motives if motives is not None else partnership.motives.all(),
+            domains if domains is not None else partnership.domains.all(),
+        )
 
 
 class SideSerializer(serializers.Serializer):
@@ -108,6 +222,24 @@ class ActivitySerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
+        if "sides" not in attrs and self.instance is not None:
+            sides = [
+                services.SideInput(
+                    services.PartyRef(s.organisation, s.place, s.country),
+                    s.direction,
+                    s.participants,
+                    float(s.hours) if s.hours is not None else None,
+                )
+                for s in self.instance.sides.all()
+            ]
+            start = attrs.get("start_date", self.instance.start_date)
+            end = attrs.get("end_date", self.instance.end_date)
+            try:
+                services.validate_activity(start, end, sides)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict) from error
+            attrs["sides"] = sides
+            return attrs
         sides = []
         for raw in attrs.get("sides", []):
             try:
@@ -139,14 +271,84 @@ class ActivitySerializer(serializers.ModelSerializer):
         activity.practices.set(practices)
         return activity
 
+    def update(self, activity, validated):
+        sides = validated.pop("sides")
+        practices = validated.pop("practices", None)
+        return services.update_activity(activity, validated, sides, practices)
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    agree = serializers.BooleanField(help_text="true: confirmed; false: disputed")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LearningScoresSerializer(serializers.Serializer):
+    partner = serializers.CharField(help_text="The side's party key, e.g. 'org:12' or 'place:5'.")
+    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    scores = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="{dimension: {score: 1–5, justification: text}} for all six dimensions.",
+    )
+
+    def validate_partner(self, value):
+        for partner in self.context["partnership"].partners.all():
+            if partner.party_key == value:
+                return partner
+        raise serializers.ValidationError(
+            _("'%(value)s' is not a side of this partnership.") % {"value": value}
+        )
+
+    def validate_scores(self, value):
+        result, problems = {}, []
+        for dimension in LearningDimension:
+            entry = value.get(dimension.value)
+            if not isinstance(entry, dict):
+                problems.append(
+                    _("A score for '%(dimension)s' is missing.") % {"dimension": dimension.value}
+                )
+                continue
+            score = entry.get("score")
+            if not isinstance(score, int) or not 1 <= score <= 5:
+                problems.append(
+                    _("The score for '%(dimension)s' must be a whole number from 1 to 5.")
+                    % {"dimension": dimension.value}
+                )
+                continue
+            result[dimension.value] = (score, str(entry.get("justification") or "")[:500])
+        unknown = set(value) - set(LearningDimension.values)
+        if unknown:
+            problems.append(
+                _("Unknown dimensions: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+            )
+        if problems:
+            raise serializers.ValidationError(problems)
+        return result
+
 
 @extend_schema_view(
     list=extend_schema(summary="Partnerships and city links", tags=["partnerships"]),
     retrieve=extend_schema(summary="One partnership", tags=["partnerships"]),
+    create=extend_schema(
+        summary="Record a partnership your organisation is part of", tags=["partnerships"]
+    ),
+    update=extend_schema(summary="Change a partnership (its partners only)", tags=["partnerships"]),
+    partial_update=extend_schema(
+        summary="Change part of a partnership (its partners only)", tags=["partnerships"]
+    ),
 )
-class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
+class PartnershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Partnership.objects.prefetch_related(
-        "partners__organisation", "partners__place", "motives"
+        "partners__organisation",
+        "partners__place__country__world_region",
+        "partners__country__world_region",
+        "motives",
+        "domains",
     )
     serializer_class = PartnershipSerializer
     lookup_field = "slug"
@@ -156,6 +358,58 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
         "partners__place__country__iso2": ["exact"],
     }
 
+    @extend_schema(
+        summary="Mutual-learning scores (001 ch. 7) for one year; POST stores one side's scores",
+        parameters=[OpenApiParameter("year", int, description="default: this year")],
+        request=LearningScoresSerializer,
+        responses={200: dict},
+        tags=["partnerships"],
+    )
+    @action(detail=True, methods=["get", "post"], url_path="learning")
+    def learning(self, request, slug=None):
+        import datetime
+
+        from kennisschakel.partnerships import learning
+
+        partnership = self.get_object()
+        if request.method == "POST":
+            if not can_edit(request.user, partnership):
+                raise PermissionDenied(
+                    _("Only the municipalities in this partnership can score it.")
+                )
+            serializer = LearningScoresSerializer(
+                data=request.data, context={"partnership": partnership}
+            )
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            learning.save_scores(data["partner"], data["year"], data["scores"], request.user)
+            year = data["year"]
+        else:
+            raw = request.query_params.get("year") or str(datetime.date.today().year)
+            if not raw.isdigit():
+                raise serializers.ValidationError(
+                    {"year": _("'%(value)s' is not a year.") % {"value": raw}}
+                )
+            year = int(raw)
+        by_side = learning.scores_by_side(partnership, year)
+        return Response(
+            {
+                "partnership": partnership.slug,
+                "year": year,
+                "sides": [
+                    {
+                        "party": partner.party_key,
+                        "label": partner.label,
+                        "scores": {
+                            dimension: {"score": score.score, "justification": score.justification}
+                            for dimension, score in scores.items()
+                        },
+                    }
+                    for partner, scores in by_side.items()
+                ],
+            }
+        )
+
 
 @extend_schema_view(
     list=extend_schema(summary="Exchange activities (the ledger)", tags=["partnerships"]),
@@ -163,35 +417,120 @@ class PartnershipViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(
         summary="Log an exchange your organisation took part in", tags=["partnerships"]
     ),
+    update=extend_schema(
+        summary="Change an exchange (the logging side only)", tags=["partnerships"]
+    ),
+    partial_update=extend_schema(
+        summary="Change part of an exchange (the logging side only)", tags=["partnerships"]
+    ),
 )
 class ActivityViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = ExchangeActivity.objects.prefetch_related(
-        "sides__organisation", "sides__place"
+        "sides__organisation", "sides__place__country", "sides__country", "practices"
     ).select_related("partnership")
     serializer_class = ActivitySerializer
     lookup_field = "slug"
     filterset_fields = {"partnership__slug": ["exact"], "form": ["exact"]}
 
+    @extend_schema(
+        summary="The other side confirms or disputes a logged exchange",
+        request=ConfirmationSerializer,
+        responses={200: ActivitySerializer},
+        tags=["partnerships"],
+    )
+    @action(detail=True, methods=["post"], url_path="confirmation")
+    def confirmation(self, request, slug=None):
+        activity = get_object_or_404(ExchangeActivity, slug=slug)
+        if not can_confirm(request.user, activity):
+            raise PermissionDenied(_("Only the other side of this exchange can confirm it."))
+        serializer = ConfirmationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.confirm_activity(
+            activity, serializer.validated_data["agree"], serializer.validated_data.get("note", "")
+        )
+        # Not self.get_object(): that applies the edit rule, which the confirming side lacks.
+        refreshed = self.get_queryset().get(pk=activity.pk)
+        return Response(ActivitySerializer(refreshed, context={"request": request}).data)
+
 
 class MembershipSerializer(serializers.ModelSerializer):
-    member = serializers.SlugRelatedField(read_only=True, slug_field="slug")
-    network = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    member = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organisation.objects.all(),
+        required=False,
+        help_text="Defaults to your own organisation; only facilitators name another.",
+    )
+    network = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.filter(type__in=NETWORK_TYPES)
+    )
+    themes = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=PolicyDomain.objects.all(), required=False
+    )
 
     class Meta:
         model = NetworkMembership
-        fields = ["member", "network", "role", "since", "until", "source"]
+        fields = ["id", "member", "network", "role", "since", "until", "themes", "source"]
+        read_only_fields = ["id"]
+        validators = []  # the unique pair is checked below, with a readable message
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if self.instance is not None:
+            attrs.pop("member", None)
+            attrs.pop("network", None)
+            member, network = self.instance.member, self.instance.network
+        else:
+            member = attrs.get("member") if user.is_facilitator else user.organisation
+            if member is None:
+                raise serializers.ValidationError({"member": _("Name the member organisation.")})
+            if not user.is_facilitator and attrs.get("member") not in (None, member):
+                raise serializers.ValidationError(
+                    {"member": _("You can only record memberships of your own organisation.")}
+                )
+            attrs["member"] = member
+            network = attrs["network"]
+            if NetworkMembership.objects.filter(member=member, network=network).exists():
+                raise serializers.ValidationError(
+                    {
+                        "network": _("%(member)s is already a member of %(network)s.")
+                        % {"member": member, "network": network}
+                    }
+                )
+        if member.pk == network.pk:
+            raise serializers.ValidationError(
+                {"network": _("An organisation cannot be a member of itself.")}
+            )
+        since = attrs.get("since", getattr(self.instance, "since", None))
+        until = attrs.get("until", getattr(self.instance, "until", None))
+        if since and until and until < since:
+            raise serializers.ValidationError(
+                {"until": _("The end year lies before the start year.")}
+            )
+        return attrs
 
 
 @extend_schema_view(
     list=extend_schema(summary="Network memberships", tags=["partnerships"]),
+    retrieve=extend_schema(summary="One network membership", tags=["partnerships"]),
+    create=extend_schema(
+        summary="Record your organisation's membership of a network", tags=["partnerships"]
+    ),
+    update=extend_schema(summary="Change a membership (the member only)", tags=["partnerships"]),
+    partial_update=extend_schema(
+        summary="Change part of a membership (the member only)", tags=["partnerships"]
+    ),
+    destroy=extend_schema(summary="End the record of a membership", tags=["partnerships"]),
 )
-class MembershipViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    queryset = NetworkMembership.objects.select_related("member", "network")
+class MembershipViewSet(viewsets.ModelViewSet):
+    queryset = NetworkMembership.objects.select_related("member", "network").prefetch_related(
+        "themes"
+    )
     serializer_class = MembershipSerializer
     filterset_fields = {"network__slug": ["exact"], "member__slug": ["exact"]}
 
@@ -208,33 +547,72 @@ def _balance_dict(balance) -> dict:
     }
 
 
-@extend_schema(
-    tags=["partnerships"],
-    summary="A municipality's reciprocity balance: overall, per partner and per year",
-    parameters=[
-        OpenApiParameter("cbs_code", str, OpenApiParameter.PATH),
-        OpenApiParameter("from", str, description="YYYY-MM-DD"),
-        OpenApiParameter("until", str, description="YYYY-MM-DD"),
-    ],
-    responses={200: dict},
-)
+def _period_of(request) -> dict:
+    import datetime
+
+    bounds = {}
+    for name in ("from", "until"):
+        value = request.query_params.get(name)
+        if value:
+            try:
+                bounds[name] = datetime.date.fromisoformat(value)
+            except ValueError as error:
+                raise serializers.ValidationError(
+                    {name: _("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": value}}
+                ) from error
+    if "from" in bounds and "until" in bounds and bounds["until"] < bounds["from"]:
+        raise serializers.ValidationError({"until": _("The end date lies before the start date.")})
+    return bounds
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("from", str, description="YYYY-MM-DD"),
+    OpenApiParameter("until", str, description="YYYY-MM-DD"),
+]
+
+
 class ReciprocityViewSet(viewsets.ViewSet):
     lookup_field = "cbs_code"
 
-    def retrieve(self, request, cbs_code=None):
-        import datetime
+    @extend_schema(
+        tags=["partnerships"],
+        summary="Every municipality's reciprocity balance (one record per municipality)",
+        operation_id="reciprocity_all_municipalities",
+        parameters=PERIOD_PARAMETERS,
+        responses={200: dict},
+    )
+    def list(self, request):
+        bounds = _period_of(request)
+        by_organisation = balances.country_balances(bounds.get("from"), bounds.get("until"))
+        codes = dict(
+            Municipality.objects.filter(organisation_id__in=by_organisation).values_list(
+                "organisation_id", "cbs_code"
+            )
+        )
+        return Response(
+            {
+                "from": bounds.get("from"),
+                "until": bounds.get("until"),
+                "municipalities": {
+                    codes[pk]: _balance_dict(balance)
+                    for pk, balance in sorted(
+                        by_organisation.items(), key=lambda kv: codes.get(kv[0], "")
+                    )
+                    if pk in codes
+                },
+            }
+        )
 
+    @extend_schema(
+        tags=["partnerships"],
+        summary="A municipality's reciprocity balance: overall, per partner and per year",
+        operation_id="reciprocity_municipality",
+        parameters=[OpenApiParameter("cbs_code", str, OpenApiParameter.PATH), *PERIOD_PARAMETERS],
+        responses={200: dict},
+    )
+    def retrieve(self, request, cbs_code=None):
         municipality = get_object_or_404(Municipality, cbs_code=cbs_code.upper())
-        bounds = {}
-        for name in ("from", "until"):
-            value = request.query_params.get(name)
-            if value:
-                try:
-                    bounds[name] = datetime.date.fromisoformat(value)
-                except ValueError as error:
-                    raise serializers.ValidationError(
-                        {name: _("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": value}}
-                    ) from error
+        bounds = _period_of(request)
         summary = balances.organisation_summary(
             municipality.organisation_id, bounds.get("from"), bounds.get("until")
         )
@@ -245,5 +623,24 @@ class ReciprocityViewSet(viewsets.ViewSet):
                 "partners": {k: _balance_dict(b) for k, b in summary["partners"].items()},
                 "trend": {str(y): _balance_dict(b) for y, b in summary["trend"].items()},
                 "undated_activities": summary["undated"],
+            }
+        )
+
+    @extend_schema(
+        tags=["partnerships"],
+        summary="Within one network: each member's give and take with the other members",
+        operation_id="reciprocity_network",
+        parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH), *PERIOD_PARAMETERS],
+        responses={200: dict},
+    )
+    @action(detail=False, url_path=r"networks/(?P<slug>[a-z0-9-]+)")
+    def network(self, request, slug=None):
+        network = get_object_or_404(Organisation.objects.exclude(type="municipality"), slug=slug)
+        bounds = _period_of(request)
+        summary = balances.network_summary(network, bounds.get("from"), bounds.get("until"))
+        return Response(
+            {
+                "network": network.slug,
+                "members": {k: _balance_dict(b) for k, b in summary["balances"].items()},
             }
         )

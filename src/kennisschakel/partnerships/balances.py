@@ -8,8 +8,11 @@ engine decides what 'given' and 'received' mean (see
 import datetime
 from collections import defaultdict
 
+from django.db.models import Count, Sum
+
 from kennisschakel import reciprocity
-from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity
+from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity, NetworkMembership
+from kennisschakel.register.models import Country, ForeignPlace, Organisation
 
 
 def activity_start(activity: ExchangeActivity) -> datetime.date | None:
@@ -47,7 +50,7 @@ def _activities_from_sides(sides) -> tuple[list[reciprocity.Activity], int]:
 
 
 def activities_of(organisation_id: int):
-    """All activities an organisation takes part in, as engine activities (two queries)."""
+    """All activities an organisation takes part in, as engine activities (one query)."""
     sides = (
         ActivitySide.objects.filter(activity__sides__organisation_id=organisation_id)
         .exclude(activity__confirmation=ExchangeActivity.Confirmation.DISPUTED)
@@ -83,3 +86,58 @@ def partnership_summary(partnership, start=None, end=None) -> dict:
         },
         "undated": undated,
     }
+
+
+def party_labels(keys) -> dict[str, str]:
+    """'org:12' / 'place:5' / 'country:3' → a readable name (three queries at most)."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        kind, _sep, pk = key.partition(":")
+        ids[kind].append(int(pk))
+    labels = {}
+    for kind, model in (("org", Organisation), ("place", ForeignPlace), ("country", Country)):
+        if ids[kind]:
+            rows = model.objects.filter(pk__in=ids[kind])
+            if model is ForeignPlace:
+                rows = rows.select_related("country")
+            labels.update({f"{kind}:{row.pk}": str(row) for row in rows})
+    return labels
+
+
+def network_summary(network: Organisation, start=None, end=None) -> dict:
+    """Per member: what it gave and received in exchanges with other members of the network."""
+    member_ids = list(
+        NetworkMembership.objects.filter(network=network).values_list("member_id", flat=True)
+    )
+    sides = (
+        ActivitySide.objects.filter(
+            activity__sides__organisation_id__in=member_ids, balance_date__isnull=False
+        )
+        .select_related("activity")
+        .distinct()
+    )
+    activities, _undated = _activities_from_sides(sides)
+    members = {f"org:{pk}" for pk in member_ids}
+    return {"balances": reciprocity.network_balances(activities, members, start, end)}
+
+
+def country_balances(start=None, end=None) -> dict[int, reciprocity.Balance]:
+    """Every Dutch municipality's balance in one GROUP BY over activity sides.
+
+    Uses the start date copied onto each side (``ActivitySide.balance_date``) and its
+    covering index, so no join with the activity table is needed.
+    """
+    sides = ActivitySide.objects.filter(balance_date__isnull=False, organisation__isnull=False)
+    if start is not None:
+        sides = sides.filter(balance_date__gte=start)
+    if end is not None:
+        sides = sides.filter(balance_date__lte=end)
+    rows = (
+        sides.values_list("organisation_id", "direction")
+        .annotate(n=Count("id"), hours=Sum("hours"))
+        .order_by()
+    )
+    by_party = reciprocity.balances_from_direction_totals(
+        (organisation_id, direction, n, hours) for organisation_id, direction, n, hours in rows
+    )
+    return by_party

@@ -26,11 +26,12 @@ def euro(amount) -> str:
 
 @dataclass
 class CouncilNote:
-    partnership: Partnership
+    partnership: Partnership | None
     organisation: object
-    start: datetime.date
-    end: datetime.date
+    start: datetime.date | None
+    end: datetime.date | None
     hourly_rate: Decimal
+    activity: ExchangeActivity | None = None  # set for a note about one (proposed) activity
     activities: list = field(default_factory=list)
     own_hours: Decimal = Decimal(0)
     costs: Decimal = Decimal(0)
@@ -40,6 +41,17 @@ class CouncilNote:
     practices: list = field(default_factory=list)
     expected_returns: list = field(default_factory=list)
     undated: int = 0
+
+    @property
+    def subject(self):
+        return self.activity or self.partnership
+
+    @property
+    def proposed(self) -> bool:
+        """A note about one activity that has not started yet: a proposal to the council."""
+        return self.activity is not None and (
+            self.start is None or self.start > datetime.date.today()
+        )
 
     @property
     def hour_costs(self) -> Decimal:
@@ -83,20 +95,51 @@ def build_note(
         if day is None:
             note.undated += 1
             continue
-        if not start <= day <= end:
-            continue
-        note.activities.append(activity)
-        own = [s for s in activity.sides.all() if s.organisation_id == organisation.pk]
-        note.own_hours += sum((s.hours or Decimal(0) for s in own), Decimal(0))
-        note.costs += activity.costs or Decimal(0)
-        note.subsidies += activity.subsidy or Decimal(0)
-        if activity.form in TRIP_FORMS:
-            note.trips += 1
-        if activity.outcomes:
-            note.outcomes.append((activity, activity.outcomes))
-        note.practices.extend(activity.practices.all())
+        if start <= day <= end:
+            _count_activity(note, activity)
     note.expected_returns = [
         (motive, expected_returns.get(motive.slug, "")) for motive in partnership.motives.all()
+    ]
+    return note
+
+
+def _count_activity(note: CouncilNote, activity: ExchangeActivity) -> None:
+    note.activities.append(activity)
+    own = [s for s in activity.sides.all() if s.organisation_id == note.organisation.pk]
+    note.own_hours += sum((s.hours or Decimal(0) for s in own), Decimal(0))
+    note.costs += activity.costs or Decimal(0)
+    note.subsidies += activity.subsidy or Decimal(0)
+    if activity.form in TRIP_FORMS:
+        note.trips += 1
+    if activity.outcomes:
+        note.outcomes.append((activity, activity.outcomes))
+    note.practices.extend(activity.practices.all())
+
+
+def note_motives(activity: ExchangeActivity) -> list:
+    """The motives a note about one activity weighs: its partnership's, or all seven."""
+    from kennisschakel.partnerships.models import Motive
+
+    if activity.partnership_id and activity.partnership.motives.exists():
+        return list(activity.partnership.motives.all())
+    return list(Motive.objects.all())
+
+
+def build_activity_note(
+    activity: ExchangeActivity,
+    organisation,
+    hourly_rate: Decimal,
+    expected_returns: dict[str, str],
+) -> CouncilNote:
+    """A note about one activity — before it happens, a proposal with its expected returns."""
+    start = activity_start(activity)
+    note = CouncilNote(
+        activity.partnership, organisation, start, activity.end_date or start, hourly_rate,
+        activity=activity,
+    )  # fmt: skip
+    _count_activity(note, activity)
+    note.expected_returns = [
+        (motive, expected_returns.get(motive.slug, "")) for motive in note_motives(activity)
     ]
     return note
 

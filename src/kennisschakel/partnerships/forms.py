@@ -6,10 +6,14 @@ from kennisschakel.partnerships.models import (
     ActivitySide,
     Dissemination,
     ExchangeForm,
+    NetworkMembership,
     OutcomeLevel,
     Partnership,
 )
 from kennisschakel.partnerships.services import SideInput, parse_party, validate_activity
+
+# Organisation types that members can join (register.Organisation.type).
+NETWORK_TYPES = ["network", "knowledge_platform", "association"]
 
 DIRECTIONS = ActivitySide.Direction.choices
 
@@ -180,14 +184,24 @@ class CouncilNoteForm(forms.Form):
         help_text=_("The cost of one hour of your staff, to value the hours spent."),
     )
 
-    def __init__(self, *args, partnership=None, **kwargs):
+    def __init__(self, *args, partnership=None, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
         from kennisschakel.register.models import Organisation
 
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            type="municipality", pk__in=partnership.partners.values("organisation_id")
+        parties = (activity.sides if activity is not None else partnership.partners).values(
+            "organisation_id"
         )
-        self.motives = list(partnership.motives.all())
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            type="municipality", pk__in=parties
+        )
+        if activity is not None:
+            from kennisschakel.partnerships.councilnote import note_motives
+
+            # One activity: its own dates are the period.
+            del self.fields["start"], self.fields["end"]
+            self.motives = note_motives(activity)
+        else:
+            self.motives = list(partnership.motives.all())
         for motive in self.motives:
             self.fields[f"return_{motive.slug}"] = forms.CharField(
                 label=_("Expected return: %(motive)s") % {"motive": motive},
@@ -198,7 +212,8 @@ class CouncilNoteForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
             self.add_error("end", _("The end date lies before the start date."))
         return cleaned
 
@@ -237,3 +252,193 @@ class LearningAssessmentForm(forms.Form):
             d.value: (self.cleaned_data[f"score_{d.value}"], self.cleaned_data[f"why_{d.value}"])
             for d in self.dimensions
         }
+
+
+FUNDING_PROGRAMMES = [
+    # Programmes named in the sources (``004`` hfst. 6 and 8; ``001``); others can be typed.
+    "MATRA",
+    "LOGO East",
+    "LOGO South",
+    "Interreg",
+    "Europe for Citizens",
+]
+
+
+def _split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
+
+
+class PartnershipForm(forms.ModelForm):
+    """Create or edit a partnership; partners are typed one per line, like 'GM0153'."""
+
+    partners_text = forms.CharField(
+        label=_("Partners"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: a CBS code (GM0153), 'place: Münster, DE', 'country: IN' or "
+            "'org: vng'. Your own organisation is one of them."
+        ),
+    )
+    policy_fields = forms.MultipleChoiceField(
+        label=_("Policy fields"),
+        required=False,
+        choices=Partnership.PolicyField.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    funding_programmes = forms.MultipleChoiceField(
+        label=_("Funding programmes"),
+        required=False,
+        choices=[(name, name) for name in FUNDING_PROGRAMMES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_funding = forms.CharField(
+        label=_("Other funding programmes"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate several with a semicolon."),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "start_year",
+            "end_year",
+            "end_reason",
+            "started_by",
+            "translocal_link",
+            "network_model",
+            "motives",
+            "domains",
+            "local_organisations",
+            "council_ambassador",
+            "wgr_form",
+            "collaboration_level",
+            "phase",
+            "notes",
+        ]
+        widgets = {
+            "motives": forms.CheckboxSelectMultiple,
+            "domains": forms.SelectMultiple(attrs={"size": 6}),
+            "end_reason": forms.Textarea(attrs={"rows": 2}),
+            "local_organisations": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        for name in ("start_year", "end_year"):
+            self.fields[name].widget.attrs.update({"min": 1900, "max": 2100})
+        from kennisschakel.register.models import PolicyDomain
+
+        self.fields["domains"].queryset = PolicyDomain.objects.order_by("name_nl")
+        if self.instance.pk:
+            from kennisschakel.partnerships.services import party_text
+
+            partners = self.instance.partners.select_related(
+                "organisation__municipality", "place__country", "country"
+            )
+            self.initial["partners_text"] = "\n".join(party_text(p) for p in partners)
+            self.initial["policy_fields"] = self.instance.policy_fields
+            known = [f for f in self.instance.funding if f in FUNDING_PROGRAMMES]
+            self.initial["funding_programmes"] = known
+            self.initial["other_funding"] = "; ".join(
+                f for f in self.instance.funding if f not in FUNDING_PROGRAMMES
+            )
+        elif organisation is not None:
+            from kennisschakel.partnerships.services import PartyRef, party_text
+
+            self.initial.setdefault(
+                "partners_text", party_text(PartyRef(organisation=organisation))
+            )
+
+    def clean_partners_text(self):
+        partners, problems = [], []
+        for line in _split_lines(self.cleaned_data["partners_text"]):
+            try:
+                partners.append(parse_party(line))
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise forms.ValidationError(problems)
+        if len({p.key for p in partners}) < 2:
+            raise forms.ValidationError(_("A partnership needs at least two different partners."))
+        if self.organisation is not None and all(
+            p.organisation != self.organisation for p in partners
+        ):
+            raise forms.ValidationError(
+                _("Your own organisation (%(name)s) must be one of the partners.")
+                % {"name": self.organisation}
+            )
+        return partners
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year lies before the start year."))
+        if cleaned.get("status") == Partnership.Status.ENDED and not cleaned.get("end_reason"):
+            self.add_error("end_reason", _("Say why the partnership ended: others learn from it."))
+        return cleaned
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        values = {
+            name: data[name] for name in self.Meta.fields if name not in ("motives", "domains")
+        }
+        values["policy_fields"] = list(data.get("policy_fields") or [])
+        values["funding"] = list(data.get("funding_programmes") or []) + _split_lines(
+            data.get("other_funding") or ""
+        )
+        return values
+
+
+class MembershipForm(forms.ModelForm):
+    """Your organisation's membership of a network or platform."""
+
+    class Meta:
+        model = NetworkMembership
+        fields = ["network", "role", "since", "until", "themes", "source"]
+        widgets = {"themes": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from kennisschakel.register.models import Organisation, PolicyDomain
+
+        self.member = member or getattr(self.instance, "member", None)
+        self.fields["network"].queryset = Organisation.objects.filter(
+            type__in=NETWORK_TYPES
+        ).order_by("name")
+        self.fields["themes"].queryset = PolicyDomain.objects.order_by("name_nl")
+        self.fields["source"].label = _("Source or link (optional)")
+        for name in ("since", "until"):
+            self.fields[name].widget.attrs.update({"min": 1900, "max": 2100})
+        if self.instance.pk:
+            self.fields["network"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end year lies before the start year."))
+        network = cleaned.get("network")
+        already = (
+            network is not None
+            and self.member is not None
+            and not self.instance.pk
+            and NetworkMembership.objects.filter(member=self.member, network=network).exists()
+        )
+        if already:
+            self.add_error(
+                "network",
+                _("%(member)s is already a member of %(network)s.")
+                % {"member": self.member, "network": network},
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.member = self.member
+        return super().save(commit)

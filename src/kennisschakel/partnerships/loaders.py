@@ -20,7 +20,8 @@ from kennisschakel.partnerships.models import (
     NetworkMembership,
     Partnership,
 )
-from kennisschakel.register.models import Organisation, PolicyDomain
+from kennisschakel.register.models import Country, ForeignPlace, Organisation, PolicyDomain
+from kennisschakel.text.folding import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "partnerships.yaml"
 PARTNERSHIP_FIELDS = [
@@ -33,6 +34,23 @@ PARTNERSHIP_FIELDS = [
 def _party(text: str):
     return services.parse_party(
         text if ":" in text or text.upper().startswith("GM") else f"org:{text}"
+    )
+
+
+def _add_named_place(record: dict) -> None:
+    """A local government abroad that the sources name and GeoNames' town list lacks."""
+    country = Country.objects.filter(iso2=record["country"]).first()
+    if country is None:
+        return
+    folded = fold(record["name"])
+    ForeignPlace.objects.get_or_create(
+        country=country,
+        search_names=f"|{folded}|",
+        defaults={
+            "name": record["name"],
+            "name_variants": [record["name"]],
+            "source": record["source"],
+        },
     )
 
 
@@ -54,7 +72,10 @@ def load_demo_partnerships(path: Path = DATA_FILE) -> UpsertResult:
         )
     motives = {m.slug: m for m in Motive.objects.all()}
     domains = {d.slug: d for d in PolicyDomain.objects.all()}
+    for record in data.get("foreign_places") or []:
+        _add_named_place(record)
 
+    skipped: list[str] = []
     for record in data.get("partnerships") or []:
         if Partnership.objects.filter(slug=record["slug"]).exists():
             result.unchanged += 1
@@ -76,8 +97,9 @@ def load_demo_partnerships(path: Path = DATA_FILE) -> UpsertResult:
                 domains=[domains[s] for s in record.get("domains") or [] if s in domains],
             )
             result.created += 1
-        except ValidationError:
-            continue  # a party that cannot be resolved: skipped, see the docstring
+        except ValidationError as error:
+            # A party that cannot be resolved: skipped and reported, see the docstring.
+            skipped.append(f"{record['slug']}: {' '.join(error.messages)}")
 
     organisations = {o.slug: o for o in Organisation.objects.all()}
     for record in data.get("network_memberships") or []:
@@ -125,6 +147,8 @@ def load_demo_partnerships(path: Path = DATA_FILE) -> UpsertResult:
                 sides,
             )
             result.created += 1
-        except ValidationError:
-            continue
+        except ValidationError as error:
+            # e.g. a talk at a congress: the source names no second party.
+            skipped.append(f"{record['slug']}: {' '.join(error.messages)}")
+    result.objects["skipped"] = skipped
     return result

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kennisschakel.register.models import ForeignPlace, Organisation, PolicyDomain
+from kennisschakel.register.models import Country, ForeignPlace, Organisation, PolicyDomain
 
 
 class NetworkMembership(models.Model):
@@ -103,6 +103,25 @@ class Partnership(models.Model):
         GOVERNANCE = "algemeen-bestuur", _("general administration")
         CULTURE = "cultuur-en-sport", _("culture and sport")
 
+    class WgrForm(models.TextChoices):
+        # Legal forms under the Wet gemeenschappelijke regelingen (``002`` §2.3; DESIGN §6).
+        PUBLIC_BODY = "openbaar-lichaam", _("public body (openbaar lichaam)")
+        JOINT_BODY = "gemeenschappelijk-orgaan", _("joint body (gemeenschappelijk orgaan)")
+        CENTRAL_MUNICIPALITY = "centrumgemeente", _("central municipality (centrumgemeente)")
+        PLAIN = "regeling-zonder-meer", _("arrangement only (regeling zonder meer)")
+
+    class CollaborationLevel(models.TextChoices):
+        EXECUTIVE = "uitvoerend", _("executive")
+        POLICY = "beleid", _("policy")
+
+    class Phase(models.TextChoices):
+        # Phases of a regional collaboration (``002`` §2.3; DESIGN §6).
+        INITIATIVE = "initiatief-en-orientatie", _("initiative and orientation")
+        ELABORATION = "uitwerking-en-besluitvorming", _("elaboration and decision-making")
+        IMPLEMENTATION = "implementatie-en-pionieren", _("implementation and pioneering")
+        MONITORING = "monitoren-en-verbeteren", _("monitoring and improving")
+        DEVELOPMENT = "doorontwikkelen", _("further development")
+
     slug = models.SlugField(unique=True, max_length=120)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -125,6 +144,13 @@ class Partnership(models.Model):
     funding = models.JSONField(_("funding programmes"), default=list, blank=True)
     local_organisations = models.TextField(_("involved local organisations"), blank=True)
     council_ambassador = models.CharField(_("council ambassador"), max_length=150, blank=True)
+    wgr_form = models.CharField(
+        _("legal form (Wgr)"), max_length=30, choices=WgrForm.choices, blank=True
+    )
+    collaboration_level = models.CharField(
+        _("level"), max_length=20, choices=CollaborationLevel.choices, blank=True
+    )
+    phase = models.CharField(_("phase"), max_length=40, choices=Phase.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -143,9 +169,34 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partnership-detail", args=[self.slug])
 
+    @property
+    def world_regions(self) -> list:
+        """World regions of the foreign partners, derived from their countries."""
+        regions = []
+        for partner in self.partners.all():
+            country = partner.partner_country
+            region = country.world_region if country else None
+            if region is not None and region not in regions:
+                regions.append(region)
+        return regions
+
+
+def exactly_one_party() -> models.Q:
+    """Database check: a party row names exactly one organisation, place or country."""
+    return (
+        models.Q(organisation__isnull=False, place__isnull=True, country__isnull=True)
+        | models.Q(organisation__isnull=True, place__isnull=False, country__isnull=True)
+        | models.Q(organisation__isnull=True, place__isnull=True, country__isnull=False)
+    )
+
 
 class Party(models.Model):
-    """One participant: exactly one of organisation (incl. Dutch municipalities) or place abroad."""
+    """One participant: exactly one of an organisation (incl. Dutch municipalities), a place
+    abroad, or a country as a whole.
+
+    A country is a partner when the source names no town: Den Haag shares knowledge on
+    greenhouse horticulture "with India" (``000``), Enschede works "with Ukraine".
+    """
 
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -153,22 +204,38 @@ class Party(models.Model):
     place = models.ForeignKey(
         ForeignPlace, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True
 
     def clean(self):
-        if bool(self.organisation_id) == bool(self.place_id):
-            raise ValidationError(_("A party is either an organisation or a place abroad."))
+        if sum(bool(pk) for pk in (self.organisation_id, self.place_id, self.country_id)) != 1:
+            raise ValidationError(
+                _("A party is exactly one of: an organisation, a place abroad or a country.")
+            )
 
     @property
     def party_key(self) -> str:
-        """Stable key for the reciprocity engine: 'org:<id>' or 'place:<id>'."""
-        return f"org:{self.organisation_id}" if self.organisation_id else f"place:{self.place_id}"
+        """Stable key for the reciprocity engine: 'org:<id>', 'place:<id>' or 'country:<id>'."""
+        if self.organisation_id:
+            return f"org:{self.organisation_id}"
+        if self.place_id:
+            return f"place:{self.place_id}"
+        return f"country:{self.country_id}"
 
     @property
     def label(self) -> str:
-        return str(self.organisation or self.place)
+        return str(self.organisation or self.place or self.country)
+
+    @property
+    def partner_country(self):
+        """The country abroad this party stands for or lies in (None for organisations)."""
+        if self.place_id:
+            return self.place.country
+        return self.country
 
 
 class PartnershipPartner(Party):
@@ -177,9 +244,7 @@ class PartnershipPartner(Party):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(organisation__isnull=False, place__isnull=True)
-                | models.Q(organisation__isnull=True, place__isnull=False),
-                name="partner_is_organisation_or_place",
+                condition=exactly_one_party(), name="partner_is_organisation_place_or_country"
             )
         ]
 
@@ -299,13 +364,22 @@ class ActivitySide(Party):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=1, null=True, blank=True)
+    # The activity's start (or 1 January of its year) copied onto each side, and empty
+    # when the activity does not count in balances (undated or disputed). This lets the
+    # country-wide balance be one GROUP BY over sides with a covering index instead of a
+    # join with the activity table (benchmarks/reciprocity.py: 0.27 s against 3.8 s).
+    balance_date = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["balance_date", "organisation", "direction", "hours"],
+                name="side_balance_covering",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(organisation__isnull=False, place__isnull=True)
-                | models.Q(organisation__isnull=True, place__isnull=False),
-                name="side_is_organisation_or_place",
+                condition=exactly_one_party(), name="side_is_organisation_place_or_country"
             ),
             models.CheckConstraint(
                 condition=models.Q(hours__isnull=True) | models.Q(hours__gte=0),

@@ -14,29 +14,60 @@ from kennisschakel.partnerships.models import (
     Partnership,
     PartnershipPartner,
 )
-from kennisschakel.register.models import ForeignPlace, Municipality, Organisation
-from kennisschakel.register.services import resolve_place
+from kennisschakel.register.models import Country, ForeignPlace, Municipality, Organisation
+from kennisschakel.register.services import country_lookup, resolve_place
 
 
 @dataclass
 class PartyRef:
     organisation: Organisation | None = None
     place: ForeignPlace | None = None
+    country: Country | None = None
 
     @property
     def key(self) -> str:
-        return f"org:{self.organisation.pk}" if self.organisation else f"place:{self.place.pk}"
+        if self.organisation:
+            return f"org:{self.organisation.pk}"
+        if self.place:
+            return f"place:{self.place.pk}"
+        return f"country:{self.country.pk}"
+
+    def fields(self) -> dict:
+        return {"organisation": self.organisation, "place": self.place, "country": self.country}
 
     def __str__(self) -> str:
-        return str(self.organisation or self.place)
+        return str(self.organisation or self.place or self.country)
+
+
+def party_text(party) -> str:
+    """The inverse of :func:`parse_party`, for forms that show an existing party.
+
+    Takes a :class:`PartyRef` or a stored party row (select the related rows first).
+    """
+    if party.organisation is not None:
+        municipality = getattr(party.organisation, "municipality", None)
+        return municipality.cbs_code if municipality else f"org: {party.organisation.slug}"
+    if party.place is not None:
+        return f"place: {party.place.name}, {party.place.country.iso2}"
+    return f"country: {party.country.iso2}"
 
 
 def parse_party(text: str) -> PartyRef:
-    """'GM0153' → Enschede; 'place: Münster, DE' → Münster; 'org: vng' → VNG.
+    """'GM0153' → Enschede; 'place: Münster, DE' → Münster; 'org: vng' → VNG;
+    'country: IN' (or 'country: India') → India as a whole.
 
     Raises ValidationError with a message that names what was not found.
     """
     value = text.strip()
+    if not value:
+        raise ValidationError(_("Name a party: a CBS code, a place abroad or an organisation."))
+    if value.lower().startswith("country:"):
+        country = country_lookup(value[8:])
+        if country is None:
+            raise ValidationError(
+                _("No country '%(name)s' is known.") % {"name": value[8:].strip()}
+            )
+        return PartyRef(country=country)
     if value.lower().startswith("place:"):
         name, _sep, country = value[6:].rpartition(",")
         name = (name or country).strip()
@@ -81,10 +112,7 @@ def create_partnership(
     partnership.full_clean(exclude=["motives", "domains"])
     partnership.save()
     PartnershipPartner.objects.bulk_create(
-        [
-            PartnershipPartner(partnership=partnership, organisation=p.organisation, place=p.place)
-            for p in partners
-        ]
+        [PartnershipPartner(partnership=partnership, **p.fields()) for p in partners]
     )
     partnership.motives.set(motives)
     partnership.domains.set(domains)
@@ -142,11 +170,11 @@ def log_activity(
         [
             ActivitySide(
                 activity=activity,
-                organisation=s.party.organisation,
-                place=s.party.place,
                 direction=s.direction,
                 participants=s.participants,
                 hours=s.hours,
+                balance_date=balance_date_of(activity),
+                **s.party.fields(),
             )
             for s in sides
         ]
@@ -154,10 +182,89 @@ def log_activity(
     return activity
 
 
+def balance_date_of(activity: ExchangeActivity) -> datetime.date | None:
+    """The date an activity counts on in balances; None when it does not count."""
+    if activity.confirmation == ExchangeActivity.Confirmation.DISPUTED:
+        return None
+    if activity.start_date:
+        return activity.start_date
+    if activity.year:
+        return datetime.date(activity.year, 1, 1)
+    return None
+
+
+def sync_balance_dates(activity: ExchangeActivity) -> None:
+    activity.sides.update(balance_date=balance_date_of(activity))
+
+
+@transaction.atomic
+def update_activity(
+    activity: ExchangeActivity, values: dict, sides: list[SideInput], practices=None
+) -> ExchangeActivity:
+    """Change what the logging side recorded; the other side is asked to confirm again."""
+    validate_activity(values.get("start_date"), values.get("end_date"), sides)
+    for name, value in values.items():
+        setattr(activity, name, value)
+    activity.confirmation = ExchangeActivity.Confirmation.PENDING
+    activity.confirmation_note = ""
+    activity.save()
+    activity.sides.all().delete()
+    ActivitySide.objects.bulk_create(
+        [
+            ActivitySide(
+                activity=activity,
+                direction=s.direction,
+                participants=s.participants,
+                hours=s.hours,
+                balance_date=balance_date_of(activity),
+                **s.party.fields(),
+            )
+            for s in sides
+        ]
+    )
+    if practices is not None:
+        activity.practices.set(practices)
+    return activity
+
+
+@transaction.atomic
 def confirm_activity(activity: ExchangeActivity, agree: bool, note: str = "") -> ExchangeActivity:
     activity.confirmation = (
         ExchangeActivity.Confirmation.CONFIRMED if agree else ExchangeActivity.Confirmation.DISPUTED
     )
     activity.confirmation_note = note
     activity.save(update_fields=["confirmation", "confirmation_note"])
+    sync_balance_dates(activity)
     return activity
+
+
+@transaction.atomic
+def update_partnership(
+    partnership: Partnership, values: dict, partners: list[PartyRef], motives=(), domains=()
+) -> Partnership:
+    """Change a partnership; partners are replaced by the given list (at least two)."""
+    if len({p.key for p in partners}) < 2:
+        raise ValidationError(_("A partnership needs at least two different partners."))
+    start, end = values.get("start_year"), values.get("end_year")
+    if start and end and end < start:
+        raise ValidationError(_("The end year lies before the start year."))
+    for name, value in values.items():
+        setattr(partnership, name, value)
+    partnership.full_clean(exclude=["motives", "domains"])
+    partnership.save()
+    existing = {p.party_key: p for p in partnership.partners.all()}
+    wanted = {p.key: p for p in partners}
+    # Keep partner rows that stay: their mutual-learning scores hang on them.
+    partnership.partners.filter(
+        pk__in=[p.pk for k, p in existing.items() if k not in wanted]
+    ).delete()
+    PartnershipPartner.objects.bulk_create(
+        [
+            PartnershipPartner(partnership=partnership, **p.fields())
+            for k, p in wanted.items()
+            if k not in existing
+        ]
+    )
+    partnership.motives.set(motives)
+    partnership.domains.set(domains)
+    return partnership

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from kennisschakel.partnerships import views
+from kennisschakel.partnerships import editing, views
 
 app_name = "partnerships"
 urlpatterns = [
     path("partnerschappen/", views.partnership_list, name="partnership-list"),
+    path("partnerschappen/nieuw/", editing.partnership_create, name="partnership-create"),
+    path("partnerschappen/balansen/", views.country_balance_list, name="balances"),
     path("partnerschappen/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
+    path(
+        "partnerschappen/<slug:slug>/wijzigen/", editing.partnership_edit, name="partnership-edit"
+    ),
     path(
         "partnerschappen/<slug:slug>/raadsinformatiebrief/",
         views.council_note,
@@ -16,7 +21,16 @@ urlpatterns = [
         views.learning_assessment,
         name="learning-assessment",
     ),
-    path("uitwisselingen/nieuw/", views.activity_create, name="activity-create"),
+    path("uitwisselingen/nieuw/", editing.activity_create, name="activity-create"),
     path("uitwisselingen/<slug:slug>/", views.activity_detail, name="activity-detail"),
+    path("uitwisselingen/<slug:slug>/wijzigen/", editing.activity_edit, name="activity-edit"),
+    path(
+        "uitwisselingen/<slug:slug>/raadsinformatiebrief/",
+        views.activity_council_note,
+        name="activity-council-note",
+    ),
+    path("netwerken/lidmaatschap/nieuw/", editing.membership_create, name="membership-create"),
+    path("netwerken/lidmaatschap/<int:pk>/", editing.membership_edit, name="membership-edit"),
+    path("netwerken/<slug:slug>/balans/", views.network_balance, name="network-balance"),
     path("landschap/", views.landscape, name="landscape"),
 ]

@@ -3,15 +3,14 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kennisschakel.accounts.permissions import belongs_to, can_create
+from kennisschakel.accounts.permissions import belongs_to, can_edit
 from kennisschakel.partnerships import balances, services
-from kennisschakel.partnerships.forms import ActivityForm, ConfirmForm
+from kennisschakel.partnerships.forms import ConfirmForm
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
@@ -25,7 +24,7 @@ from kennisschakel.register.models import Country, Municipality, Organisation, P
 PARTNER_PREFETCH = Prefetch(
     "partners",
     queryset=PartnershipPartner.objects.select_related(
-        "organisation__municipality", "place__country__world_region"
+        "organisation__municipality", "place__country__world_region", "country__world_region"
     ),
 )
 
@@ -36,17 +35,23 @@ def partnership_list(request):
     if request.GET.get("country"):
         country = Country.objects.filter(iso2=request.GET["country"].upper()).first()
         if country is not None:
-            partnerships = partnerships.filter(partners__place__country=country).distinct()
+            partnerships = partnerships.filter(
+                Q(partners__place__country=country) | Q(partners__country=country)
+            ).distinct()
     region = request.GET.get("region")
     if region:
         partnerships = partnerships.filter(
-            partners__place__country__world_region__slug=region
+            Q(partners__place__country__world_region__slug=region)
+            | Q(partners__country__world_region__slug=region)
         ).distinct()
-    counts = dict(
-        PartnershipPartner.objects.filter(place__isnull=False)
-        .values_list("place__country_id")
-        .annotate(n=Count("partnership", distinct=True))
-    )
+    # A partner abroad is a place (in a country) or a country as a whole.
+    pairs = PartnershipPartner.objects.filter(
+        Q(place__isnull=False) | Q(country__isnull=False)
+    ).values_list("partnership_id", "place__country_id", "country_id")
+    partnerships_per_country: dict[int, set[int]] = defaultdict(set)
+    for partnership_id, place_country_id, country_id in pairs:
+        partnerships_per_country[place_country_id or country_id].add(partnership_id)
+    counts = {pk: len(ids) for pk, ids in partnerships_per_country.items()}
     countries = list(Country.objects.filter(pk__in=counts).order_by("name_nl"))
     for listed in countries:
         listed.n = counts[listed.pk]
@@ -89,53 +94,6 @@ def partnership_detail(request, slug):
     )
 
 
-@login_required
-def activity_create(request):
-    organisation = request.user.organisation
-    if organisation is None or not can_create(request.user, ExchangeActivity):
-        raise PermissionDenied(_("Only contributors of an organisation can log exchanges."))
-    initial = {}
-    if request.GET.get("partnership"):
-        initial["partnership"] = Partnership.objects.filter(slug=request.GET["partnership"]).first()
-    form = ActivityForm(request.POST or None, organisation=organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        values = {
-            name: data.get(name)
-            for name in [
-                "partnership",
-                "form",
-                "title",
-                "start_date",
-                "end_date",
-                "costs",
-                "subsidy",
-                "subsidy_programme",
-                "learning_goals",
-                "outcomes",
-                "outcome_level",
-                "outcome_side",
-                "embedded",
-                "disseminated",
-            ]
-        }
-        values = {k: v for k, v in values.items() if v is not None}
-        activity = services.log_activity(values, data["sides"], request.user, organisation)
-        activity.practices.set(data["practices"])
-        messages.success(request, _("The exchange has been logged; the other side can confirm it."))
-        if not data.get("learning_goals"):
-            messages.warning(
-                request,
-                _(
-                    "No learning goals were set. Add them next time: without goals, "
-                    "what is learned stays with the people who travelled."
-                ),
-            )
-        return redirect(activity.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "partnerships/activity_form.html", {"form": form}, status=status)
-
-
 def activity_detail(request, slug):
     activity = get_object_or_404(
         ExchangeActivity.objects.select_related("partnership", "logged_by_organisation"), slug=slug
@@ -155,7 +113,12 @@ def activity_detail(request, slug):
     return render(
         request,
         "partnerships/activity_detail.html",
-        {"activity": activity, "sides": sides, "form": form},
+        {
+            "activity": activity,
+            "sides": sides,
+            "form": form,
+            "may_edit": can_edit(request.user, activity),
+        },
     )
 
 
@@ -175,16 +138,17 @@ def landscape(request):
         members_of[network_id].add(member_id)
     by_domain = []
     municipal_ids = set(Municipality.objects.values_list("organisation_id", flat=True))
+    chosen, without_chosen = None, []
     for domain in PolicyDomain.objects.filter(parent__isnull=True):
         in_domain = [n for n in networks if domain in n.domains.all()]
         covered = set().union(*(members_of[n.pk] for n in in_domain)) if in_domain else set()
-        by_domain.append(
-            {
-                "domain": domain,
-                "networks": in_domain,
-                "without": len(municipal_ids - covered),
-            }
-        )
+        without = municipal_ids - covered
+        by_domain.append({"domain": domain, "networks": in_domain, "without": len(without)})
+        if domain.slug == request.GET.get("domain"):
+            chosen = domain
+            without_chosen = Municipality.objects.filter(organisation_id__in=without).order_by(
+                "name"
+            )
     overlap = []
     named = [n for n in networks if members_of[n.pk]]
     for i, first in enumerate(named):
@@ -201,13 +165,16 @@ def landscape(request):
             "overlap": overlap[:30],
             "networks": networks,
             "municipality_count": len(municipal_ids),
+            "chosen": chosen,
+            "without_chosen": without_chosen,
         },
     )
 
 
-def municipality_section(municipality) -> dict:
+def municipality_section(municipality, user=None) -> dict:
     """What the municipality page shows about partnerships, networks and the balance."""
     organisation = municipality.organisation
+    may_edit = bool(user and user.is_authenticated and belongs_to(user, organisation.pk))
     partnerships = (
         Partnership.objects.filter(partners__organisation=organisation)
         .prefetch_related(PARTNER_PREFETCH)
@@ -215,14 +182,7 @@ def municipality_section(municipality) -> dict:
     )
     networks = NetworkMembership.objects.filter(member=organisation).select_related("network")
     summary = balances.organisation_summary(organisation.pk)
-    labels = {}
-    keys = list(summary["partners"])
-    org_ids = [int(k[4:]) for k in keys if k.startswith("org:")]
-    place_ids = [int(k[6:]) for k in keys if k.startswith("place:")]
-    labels.update({f"org:{o.pk}": str(o) for o in Organisation.objects.filter(pk__in=org_ids)})
-    from kennisschakel.register.models import ForeignPlace
-
-    labels.update({f"place:{p.pk}": str(p) for p in ForeignPlace.objects.filter(pk__in=place_ids)})
+    labels = balances.party_labels(summary["partners"])
     partner_rows = sorted(
         ((labels.get(k, k), b) for k, b in summary["partners"].items()), key=lambda r: r[0]
     )
@@ -233,42 +193,68 @@ def municipality_section(municipality) -> dict:
         "partner_balances": partner_rows,
         "trend": sorted(summary["trend"].items()),
         "undated": summary["undated"],
+        "may_edit": may_edit,
     }
 
 
 def council_note(request, slug):
-    """The council note as a page, or as a PDF with ?format=pdf."""
+    """The council note for a partnership, as a page or as a PDF with ?format=pdf."""
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("motives"), slug=slug)
+    return _council_note_page(request, partnership=partnership)
+
+
+def activity_council_note(request, slug):
+    """The council note for one activity: before it happens, a proposal weighing costs
+    against the expected returns per motive."""
+    activity = get_object_or_404(ExchangeActivity.objects.select_related("partnership"), slug=slug)
+    return _council_note_page(request, activity=activity)
+
+
+def _council_note_page(request, partnership=None, activity=None):
     import datetime
 
     from django.http import HttpResponse
 
-    from kennisschakel.partnerships.councilnote import build_note, render_note_pdf
+    from kennisschakel.partnerships.councilnote import (
+        build_activity_note,
+        build_note,
+        render_note_pdf,
+    )
     from kennisschakel.partnerships.forms import CouncilNoteForm
 
-    partnership = get_object_or_404(Partnership.objects.prefetch_related("motives"), slug=slug)
     today = datetime.date.today()
     initial = {
         "start": datetime.date(today.year - 1, 1, 1),
         "end": datetime.date(today.year - 1, 12, 31),
     }
+    bound = "hourly_rate" in request.GET
     form = CouncilNoteForm(
-        request.GET if "start" in request.GET else None, partnership=partnership, initial=initial
+        request.GET if bound else None,
+        partnership=partnership,
+        activity=activity,
+        initial=initial,
     )
     note = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        note = build_note(
-            partnership,
-            data["organisation"],
-            data["start"],
-            data["end"],
-            data["hourly_rate"],
-            form.expected_returns(),
-        )
+        if activity is not None:
+            note = build_activity_note(
+                activity, data["organisation"], data["hourly_rate"], form.expected_returns()
+            )
+        else:
+            note = build_note(
+                partnership,
+                data["organisation"],
+                data["start"],
+                data["end"],
+                data["hourly_rate"],
+                form.expected_returns(),
+            )
         if request.GET.get("format") == "pdf":
             response = HttpResponse(render_note_pdf(note), content_type="application/pdf")
+            slug = (activity or partnership).slug
             response["Content-Disposition"] = (
-                f'attachment; filename="raadsinformatiebrief-{partnership.slug}.pdf"'
+                f'attachment; filename="raadsinformatiebrief-{slug}.pdf"'
             )
             return response
     params = request.GET.copy()
@@ -277,7 +263,13 @@ def council_note(request, slug):
     return render(
         request,
         "partnerships/council_note.html",
-        {"partnership": partnership, "form": form, "note": note, "pdf_query": params.urlencode()},
+        {
+            "subject": activity or partnership,
+            "activity": activity,
+            "form": form,
+            "note": note,
+            "pdf_query": params.urlencode(),
+        },
         status=status,
     )
 
@@ -327,4 +319,74 @@ def learning_assessment(request, slug):
             "chart": mark_safe(learning.chart_svg(partnership, year)),  # noqa: S308  (our own SVG)
         },
         status=status,
+    )
+
+
+def _period(request) -> tuple:
+    """The period from ?from=YYYY-MM-DD&until=YYYY-MM-DD, with a message per bad value."""
+    import datetime
+
+    bounds, problems = {}, []
+    for name in ("from", "until"):
+        value = request.GET.get(name, "").strip()
+        if value:
+            try:
+                bounds[name] = datetime.date.fromisoformat(value)
+            except ValueError:
+                problems.append(
+                    _("'%(value)s' is not a date; write it as YYYY-MM-DD.") % {"value": value}
+                )
+    start, end = bounds.get("from"), bounds.get("until")
+    if start and end and end < start:
+        problems.append(_("The end date lies before the start date."))
+        start = end = None
+    return start, end, problems
+
+
+def country_balance_list(request):
+    """Every municipality's give and take, sortable, for a chosen period."""
+    start, end, problems = _period(request)
+    by_organisation = balances.country_balances(start, end)
+    municipalities = Municipality.objects.select_related("organisation", "province").filter(
+        organisation_id__in=by_organisation
+    )
+    rows = [(m, by_organisation[m.organisation_id]) for m in municipalities]
+    order = request.GET.get("order", "activities")
+    sort_keys = {
+        "activities": lambda row: -row[1].activity_count,
+        "given": lambda row: -row[1].net_activities,
+        "received": lambda row: row[1].net_activities,
+        "name": lambda row: row[0].name,
+    }
+    rows.sort(key=sort_keys.get(order, sort_keys["activities"]))
+    return render(
+        request,
+        "partnerships/balance_list.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "problems": problems,
+            "order": order,
+            "municipality_count": Municipality.objects.count(),
+        },
+        status=400 if problems else 200,
+    )
+
+
+def network_balance(request, slug):
+    """Within one network: what each member gave to and received from the other members."""
+    network = get_object_or_404(Organisation.objects.exclude(type="municipality"), slug=slug)
+    start, end, problems = _period(request)
+    summary = balances.network_summary(network, start, end)
+    labels = balances.party_labels(summary["balances"])
+    rows = sorted(
+        ((labels.get(key, key), balance) for key, balance in summary["balances"].items()),
+        key=lambda row: (-row[1].activity_count, row[0]),
+    )
+    return render(
+        request,
+        "partnerships/network_balance.html",
+        {"network": network, "rows": rows, "start": start, "end": end, "problems": problems},
+        status=400 if problems else 200,
     )

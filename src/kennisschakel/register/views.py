@@ -76,16 +76,16 @@ def municipality_detail(request, cbs_code):
             "borders": municipality.border_segments.select_related("country"),
             "predecessors": predecessors_of(municipality),
             "can_edit": can_edit(request.user, municipality.organisation),
-            "section": _partnership_section(municipality),
+            "section": _partnership_section(municipality, request.user),
         },
     )
 
 
-def _partnership_section(municipality) -> dict:
+def _partnership_section(municipality, user) -> dict:
     # Imported here: the register does not depend on the partnerships app at import time.
     from kennisschakel.partnerships.views import municipality_section
 
-    return municipality_section(municipality)
+    return municipality_section(municipality, user)
 
 
 class OrganisationListView(ListView):
@@ -123,8 +123,16 @@ class OrganisationDetailView(DetailView):
         self.object = self.get_object()
         if hasattr(self.object, "municipality"):
             return redirect(self.object.municipality.get_absolute_url())
+        # ``members`` is the reverse side of partnerships.NetworkMembership.network.
+        members = self.object.members.select_related("member__municipality").order_by(
+            "member__name"
+        )
         return self.render_to_response(
-            self.get_context_data(object=self.object, can_edit=can_edit(request.user, self.object))
+            self.get_context_data(
+                object=self.object,
+                can_edit=can_edit(request.user, self.object),
+                members=members,
+            )
         )
 
 

@@ -20,4 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {len(logins)} demo users present.")
             self.stdout.write(f"  practices from the sources: {load_demo_practices()}")
             self.stdout.write(f"  demo contact points: {load_demo_contacts()} new")
-            self.stdout.write(f"  partnerships, memberships, exchanges: {load_demo_partnerships()}")
+            ledger = load_demo_partnerships()
+            self.stdout.write(f"  partnerships, memberships, exchanges: {ledger}")
+            for reason in ledger.objects.get("skipped", []):
+                self.stdout.write(f"    not loaded: {reason}")
