@@ -49,15 +49,50 @@ def _activities_from_sides(sides) -> tuple[list[reciprocity.Activity], int]:
     return activities, undated
 
 
+def _party_key(organisation_id, place_id, country_id) -> str:
+    if organisation_id:
+        return f"org:{organisation_id}"
+    if place_id:
+        return f"place:{place_id}"
+    return f"country:{country_id}"
+
+
 def activities_of(organisation_id: int):
-    """All activities an organisation takes part in, as engine activities (one query)."""
-    sides = (
-        ActivitySide.objects.filter(activity__sides__organisation_id=organisation_id)
+    """All activities an organisation takes part in, as engine activities (two queries).
+
+    Works on the sides alone: ``balance_date`` says when an activity counts (and is empty
+    for undated or disputed ones), so the activity table is not joined. Plain tuples, not
+    model instances, because a busy municipality has tens of thousands of sides.
+    """
+    own = ActivitySide.objects.filter(organisation_id=organisation_id)
+    undated = (
+        own.filter(balance_date__isnull=True)
         .exclude(activity__confirmation=ExchangeActivity.Confirmation.DISPUTED)
-        .select_related("activity")
-        .distinct()
+        .count()
     )
-    return _activities_from_sides(sides)
+    rows = (
+        ActivitySide.objects.filter(
+            activity_id__in=own.filter(balance_date__isnull=False).values("activity_id")
+        )
+        .values_list(
+            "activity_id", "organisation_id", "place_id", "country_id", "direction", "hours",
+            "balance_date",
+        )
+        .order_by()
+    )  # fmt: skip
+    flows: dict[int, list] = defaultdict(list)
+    starts: dict[int, datetime.date] = {}
+    for activity_id, org_id, place_id, country_id, direction, hours, day in rows:
+        flows[activity_id].append(
+            reciprocity.Flow(_party_key(org_id, place_id, country_id), direction, float(hours or 0))
+        )
+        starts[activity_id] = day
+    activities = [
+        reciprocity.Activity(id=pk, start=starts[pk], end=None, flows=tuple(parts))
+        for pk, parts in flows.items()
+        if len(parts) >= 2
+    ]
+    return activities, undated
 
 
 def organisation_summary(organisation_id: int, start=None, end=None) -> dict:

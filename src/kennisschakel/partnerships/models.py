@@ -373,7 +373,7 @@ class ActivitySide(Party):
     class Meta:
         indexes = [
             models.Index(
-                fields=["balance_date", "organisation", "direction", "hours"],
+                fields=["organisation", "direction", "balance_date", "hours"],
                 name="side_balance_covering",
             )
         ]

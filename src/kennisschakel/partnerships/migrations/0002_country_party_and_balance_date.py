@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="activityside",
             index=models.Index(
-                fields=["balance_date", "organisation", "direction", "hours"],
+                fields=["organisation", "direction", "balance_date", "hours"],
                 name="side_balance_covering",
             ),
         ),
