@@ -12,6 +12,7 @@ from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.knowledge.search import practice_search
+from kennisschakel.monitor.instruments import load_instruments
 from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 from kennisschakel.register.models import Municipality, Organisation
@@ -21,6 +22,7 @@ TEST_PASSWORD = "a-long-test-password"
 
 def seed_database() -> None:
     load_reference_data(report=lambda line: None)
+    load_instruments()
     load_demo_data()
     load_demo_practices()
     load_demo_contacts()

@@ -32,6 +32,7 @@ def test_seed_twice_reports_nothing_new():
     out = io.StringIO()
     call_command("seed", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if ":" in line and "new" in line]
-    assert len(lines) == 14  # 11 reference loaders, practices, contact points, partnerships
+    # 11 reference loaders, monitor instruments, practices, contact points, partnerships
+    assert len(lines) == 15
     assert all(": 0 new" in line for line in lines), lines
     assert all(" 0 updated" in line for line in lines if "updated" in line), lines

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kennisschakel.accounts",
     "kennisschakel.knowledge",
     "kennisschakel.partnerships",
+    "kennisschakel.monitor",
 ]
 
 MIDDLEWARE = [

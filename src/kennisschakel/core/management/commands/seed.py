@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 
 from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
+from kennisschakel.monitor.demo import load_demo_wave
+from kennisschakel.monitor.instruments import load_instruments
 from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 
@@ -15,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write("Reference data:")
         load_reference_data(report=self.stdout.write)
+        self.stdout.write(f"  monitor instruments: {load_instruments()}")
         if not options["no_demo"]:
             logins = load_demo_data()
             self.stdout.write(f"Demo data: {len(logins)} demo users present.")
@@ -24,3 +27,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  partnerships, memberships, exchanges: {ledger}")
             for reason in ledger.objects.get("skipped", []):
                 self.stdout.write(f"    not loaded: {reason}")
+            demo = load_demo_wave()
+            if demo and demo[1]:
+                wave, code = demo
+                self.stdout.write(
+                    f"  monitor demo wave '{wave}': access code for Enschede {code}"
+                    f" (shown once) at /monitor/{wave.slug}/"
+                )

@@ -1,0 +1,328 @@
+"""The questionnaire for the code holder: enter the code, answer page by page, review, submit.
+
+Every answer is saved as it is given: with JavaScript on every change (``autosave``),
+without it when a page is sent. The session holds which invitation the code opened;
+it stops working when the wave closes.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kennisschakel import survey
+from kennisschakel.monitor import services
+from kennisschakel.monitor.forms import CodeForm, ForwardForm, SubmitForm
+from kennisschakel.monitor.models import Invitation, Wave
+from kennisschakel.monitor.questionnaire import (
+    answer_label,
+    block_fields,
+    raw_from_post,
+    text,
+)
+
+
+def session_key(wave: Wave) -> str:
+    return f"monitor:{wave.pk}"
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _current(request, wave: Wave) -> Invitation | None:
+    """The invitation this session's code opened, while the wave can be answered."""
+    invitation_id = request.session.get(session_key(wave))
+    if invitation_id is None:
+        return None
+    if not wave.is_answerable():
+        return None  # the session key stays: after closing it shows "where do we stand"
+    return (
+        Invitation.objects.select_related("wave__instrument")
+        .filter(pk=invitation_id, wave=wave)
+        .first()
+    )
+
+
+def _wave(slug) -> Wave:
+    return get_object_or_404(Wave.objects.select_related("instrument"), slug=slug)
+
+
+def _progress_context(instrument, invitation, current_block=None) -> dict:
+    blocks = instrument.visible_blocks(invitation.answers)
+    answered, asked = survey.progress(instrument, invitation.answers)
+    return {
+        "blocks": [
+            {"code": b.code, "title": text(b, "title"), "current": b.code == current_block}
+            for b in blocks
+        ],
+        "answered": answered,
+        "asked": asked,
+        "percent": round(100 * answered / asked) if asked else 0,
+    }
+
+
+def start(request, slug):
+    wave = _wave(slug)
+    invitation = _current(request, wave)
+    if invitation is not None:
+        return redirect(_first_open_block_url(wave, invitation))
+    form = CodeForm(request.POST or None)
+    status = 200
+    closed = not wave.is_answerable()
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.check_code(
+                wave, form.cleaned_data["code"], client_address(request)
+            )
+        except services.CodeRejected as rejected:
+            status = {"locked": 429, "closed": 403}.get(rejected.reason, 400)
+            form.add_error("code", _code_message(rejected.reason, wave))
+        else:
+            request.session.cycle_key()
+            request.session[session_key(wave)] = invitation.pk
+            return redirect(_first_open_block_url(wave, invitation))
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "monitor/answer_start.html",
+        {"wave": wave, "form": form, "closed": closed},
+        status=status,
+    )
+
+
+def _code_message(reason: str, wave: Wave) -> str:
+    if reason == "locked":
+        return _(
+            "Too many wrong codes were tried from this connection. Wait half an hour and "
+            "try again, or ask the organiser for help."
+        )
+    if reason == "closed":
+        return _("This questionnaire is not open: it is open from %(opens)s to %(closes)s.") % {
+            "opens": wave.opens_on.strftime("%d-%m-%Y"),
+            "closes": wave.closes_on.strftime("%d-%m-%Y"),
+        }
+    return _(
+        "This code does not open this questionnaire. Check the code in the letter or email; "
+        "letters O and I may also be typed as 0 and 1."
+    )
+
+
+def _first_open_block_url(wave, invitation) -> str:
+    instrument = wave.instrument.engine()
+    if invitation.submitted_at:
+        return reverse("monitor:answer-done", args=[wave.slug])
+    blocks = instrument.visible_blocks(invitation.answers)
+    for block in blocks:
+        if any(
+            instrument.is_asked(q, invitation.answers) and q.code not in invitation.answers
+            for q in block.questions
+        ):
+            return reverse("monitor:answer-block", args=[wave.slug, block.code])
+    return reverse("monitor:answer-review", args=[wave.slug])
+
+
+def _need_invitation(request, wave):
+    invitation = _current(request, wave)
+    if invitation is None:
+        messages.info(request, _("Enter your access code to continue."))
+    return invitation
+
+
+def block(request, slug, block):  # noqa: C901  (one page: show, save, move on)
+    wave = _wave(slug)
+    invitation = _need_invitation(request, wave)
+    if invitation is None:
+        return redirect("monitor:answer-start", slug=wave.slug)
+    if invitation.submitted_at:
+        return redirect("monitor:answer-done", slug=wave.slug)
+    instrument = wave.instrument.engine()
+    visible = instrument.visible_blocks(invitation.answers)
+    codes = [b.code for b in visible]
+    page = next((b for b in instrument.blocks if b.code == block), None)
+    if page is None:
+        raise Http404(_("This questionnaire has no page '%(page)s'.") % {"page": block})
+    if page.code not in codes:
+        # Skipped by the routing (an earlier answer changed): go to the next page that applies.
+        return redirect(_first_open_block_url(wave, invitation))
+    errors = {}
+    if request.method == "POST":
+        result = services.save_answers(invitation, raw_from_post(page, request.POST))
+        errors = result.errors
+        if not errors:
+            visible = instrument.visible_blocks(invitation.answers)
+            codes = [b.code for b in visible]
+            position = codes.index(page.code) if page.code in codes else -1
+            if "previous" in request.POST and position > 0:
+                return redirect("monitor:answer-block", slug=wave.slug, block=codes[position - 1])
+            if "stop" in request.POST:
+                messages.success(
+                    request,
+                    _("Your answers have been saved. Come back with the same code to continue."),
+                )
+                return redirect("monitor:answer-leave", slug=wave.slug)
+            if 0 <= position < len(codes) - 1:
+                return redirect("monitor:answer-block", slug=wave.slug, block=codes[position + 1])
+            return redirect("monitor:answer-review", slug=wave.slug)
+    fields = block_fields(instrument, page, invitation)
+    for view in fields:
+        view.error = errors.get(view.code, "")
+        if not view.error and view.code in invitation.invalid_input:
+            view.error = _("This answer has not been saved: it is not valid.")
+    position = codes.index(page.code)
+    return render(
+        request,
+        "monitor/answer_block.html",
+        {
+            "wave": wave,
+            "invitation": invitation,
+            "page": page,
+            "page_title": text(page, "title"),
+            "page_intro": text(page, "intro"),
+            "fields": fields,
+            "errors": errors,
+            "has_previous": position > 0,
+            "saved_answers": invitation.answers,
+            **_progress_context(instrument, invitation, page.code),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+def autosave(request, slug):
+    """Save one or more answers as they are given (JavaScript); JSON in, JSON out."""
+    wave = _wave(slug)
+    invitation = _current(request, wave)
+    if invitation is None:
+        return JsonResponse(
+            {"detail": _("Your session has ended; enter your code again.")}, status=403
+        )
+    if request.content_type == "application/json":
+        try:
+            raw = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"detail": _("The answers could not be read.")}, status=400)
+        if not isinstance(raw, dict):
+            return JsonResponse({"detail": _("The answers could not be read.")}, status=400)
+    else:
+        raw = {
+            key: (request.POST.getlist(key) if key.endswith("[]") else request.POST[key])
+            for key in request.POST
+            if key != "csrfmiddlewaretoken"
+        }
+        raw = {key.removesuffix("[]"): value for key, value in raw.items()}
+    try:
+        result = services.save_answers(invitation, raw)
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages)}, status=409)
+    instrument = wave.instrument.engine()
+    answered, asked = survey.progress(instrument, invitation.answers)
+    return JsonResponse(
+        {
+            "saved": result.saved,
+            "errors": result.errors,
+            "answered": answered,
+            "asked": asked,
+            "saved_at": invitation.saved_at.isoformat(),
+        },
+        status=400 if result.errors else 200,
+    )
+
+
+def review(request, slug):
+    wave = _wave(slug)
+    invitation = _need_invitation(request, wave)
+    if invitation is None:
+        return redirect("monitor:answer-start", slug=wave.slug)
+    if invitation.submitted_at:
+        return redirect("monitor:answer-done", slug=wave.slug)
+    instrument = wave.instrument.engine()
+    form = SubmitForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(invitation, form.cleaned_data["receipt_email"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 400
+        else:
+            return redirect("monitor:answer-done", slug=wave.slug)
+    elif request.method == "POST":
+        status = 400
+    missing = {q.code for q in services.missing_answers(invitation)}
+    pages = []
+    for page in instrument.visible_blocks(invitation.answers):
+        rows = [
+            {
+                "code": q.code,
+                "question": text(q, "text"),
+                "answer": answer_label(q, invitation.answers.get(q.code)),
+                "missing": q.code in missing,
+                "invalid": q.code in invitation.invalid_input,
+            }
+            for q in page.questions
+            if instrument.is_asked(q, invitation.answers)
+        ]
+        pages.append({"code": page.code, "title": text(page, "title"), "rows": rows})
+    return render(
+        request,
+        "monitor/answer_review.html",
+        {
+            "wave": wave,
+            "invitation": invitation,
+            "pages": pages,
+            "missing_count": len(missing),
+            "invalid_count": len(invitation.invalid_input),
+            "form": form,
+            **_progress_context(instrument, invitation),
+        },
+        status=status,
+    )
+
+
+def forward(request, slug):
+    wave = _wave(slug)
+    invitation = _need_invitation(request, wave)
+    if invitation is None:
+        return redirect("monitor:answer-start", slug=wave.slug)
+    form = ForwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegate(invitation, form.cleaned_data["email"], form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s has received a code of their own for this questionnaire.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect(_first_open_block_url(wave, invitation))
+    return render(
+        request,
+        "monitor/answer_forward.html",
+        {"wave": wave, "invitation": invitation, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def done(request, slug):
+    wave = _wave(slug)
+    invitation_id = request.session.get(session_key(wave))
+    invitation = Invitation.objects.filter(pk=invitation_id, wave=wave).first()
+    if invitation is None or not invitation.submitted_at:
+        return redirect("monitor:answer-start", slug=wave.slug)
+    return render(request, "monitor/answer_done.html", {"wave": wave, "invitation": invitation})
+
+
+def leave(request, slug):
+    wave = _wave(slug)
+    request.session.pop(session_key(wave), None)
+    return render(request, "monitor/answer_leave.html", {"wave": wave})

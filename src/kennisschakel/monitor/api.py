@@ -1,0 +1,272 @@
+"""REST API of the monitor: instruments, waves, invitations, answers and aggregate results.
+
+* ``/api/v1/instruments`` — the questionnaires as data (read-only).
+* ``/api/v1/waves`` — waves; facilitators create and change them. ``…/invitations`` shows
+  facilitators who has started and submitted (never answers); ``…/report`` gives the
+  aggregate tables, suppressed exactly as on the site, to everyone once a wave is closed.
+* ``/api/v1/waves/{slug}/answers`` — for the code holder, who sends the access code in
+  the ``X-Access-Code`` header: read and save the municipality's own answers, and
+  ``…/answers/submit``. Wrong codes count toward the same lock-out as on the site.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kennisschakel import survey
+from kennisschakel.monitor import rules, services
+from kennisschakel.monitor.models import Instrument, Invitation, Wave
+from kennisschakel.register.models import SizeScheme
+
+ACCESS_CODE_HEADER = OpenApiParameter(
+    "X-Access-Code",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The municipality's access code from the letter or email.",
+)
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Instrument
+        fields = ["slug", "title_nl", "title_en", "source", "definition"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Survey instruments", tags=["monitor"]),
+    retrieve=extend_schema(summary="One instrument with all its questions", tags=["monitor"]),
+)
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Instrument.objects.order_by("slug")
+    serializer_class = InstrumentSerializer
+    lookup_field = "slug"
+
+
+class WaveSerializer(serializers.ModelSerializer):
+    instrument = serializers.SlugRelatedField(slug_field="slug", queryset=Instrument.objects.all())
+    size_scheme = serializers.SlugRelatedField(slug_field="slug", queryset=SizeScheme.objects.all())
+
+    class Meta:
+        model = Wave
+        fields = [
+            "slug",
+            "instrument",
+            "title",
+            "period",
+            "reference_date",
+            "size_scheme",
+            "opens_on",
+            "closes_on",
+            "status",
+            "min_cell",
+        ]
+
+    def validate(self, attrs):
+        opens = attrs.get("opens_on", getattr(self.instance, "opens_on", None))
+        closes = attrs.get("closes_on", getattr(self.instance, "closes_on", None))
+        if opens and closes and closes < opens:
+            raise serializers.ValidationError(
+                {"closes_on": _("The closing date lies before the opening date.")}
+            )
+        changed_population = (
+            self.instance is not None
+            and "reference_date" in attrs
+            and attrs["reference_date"] != self.instance.reference_date
+        )
+        if changed_population:
+            raise serializers.ValidationError(
+                {"reference_date": _("The population of a wave cannot change afterwards.")}
+            )
+        return attrs
+
+    def create(self, validated):
+        return services.create_wave(validated, self.context["request"].user)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "cbs_code",
+            "name",
+            "size_class",
+            "province",
+            "email",
+            "state",
+            "started_at",
+            "submitted_at",
+            "imported",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Survey waves", tags=["monitor"]),
+    retrieve=extend_schema(summary="One wave", tags=["monitor"]),
+    create=extend_schema(
+        summary="Create a wave: one invitation per municipality of its population",
+        tags=["monitor"],
+    ),
+    partial_update=extend_schema(summary="Change dates or status (facilitators)", tags=["monitor"]),
+    update=extend_schema(summary="Change a wave (facilitators)", tags=["monitor"]),
+)
+class WaveViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Wave.objects.select_related("instrument", "size_scheme")
+    serializer_class = WaveSerializer
+    lookup_field = "slug"
+
+    @extend_schema(
+        summary="Who has started and submitted (facilitators; never answers)",
+        responses=InvitationSerializer(many=True),
+        tags=["monitor"],
+    )
+    @action(detail=True, methods=["get"])
+    def invitations(self, request, slug=None):
+        wave = self.get_object()
+        if not rules.may_run_waves(request.user):
+            raise exceptions.PermissionDenied(_("Only facilitators run survey waves."))
+        rows = wave.invitations.order_by("name")
+        page = self.paginate_queryset(rows)
+        serializer = InvitationSerializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="Aggregate tables of a wave, suppressed as on the site",
+        responses={200: dict},
+        tags=["monitor"],
+    )
+    @action(detail=True, methods=["get"])
+    def report(self, request, slug=None):
+        from kennisschakel.monitor.reporting import report_json
+
+        wave = self.get_object()
+        if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
+            raise exceptions.PermissionDenied(
+                _("The results are published when the wave closes on %(day)s.")
+                % {"day": wave.closes_on.isoformat()}
+            )
+        return Response(report_json(wave))
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def code_holder(request, slug) -> Invitation:
+    """The invitation the X-Access-Code header opens, or a problem (401, 403 or 429)."""
+    wave = get_object_or_404(Wave.objects.select_related("instrument"), slug=slug)
+    code = request.headers.get("X-Access-Code", "").strip()
+    if not code:
+        raise exceptions.NotAuthenticated(_("Send the access code in the X-Access-Code header."))
+    try:
+        return services.check_code(wave, code, _client(request))
+    except services.CodeRejected as rejected:
+        if rejected.reason == "locked":
+            raise exceptions.Throttled(
+                detail=_("Too many wrong codes were tried from this connection.")
+            ) from rejected
+        if rejected.reason == "closed":
+            raise exceptions.PermissionDenied(_("This questionnaire is not open.")) from rejected
+        raise exceptions.AuthenticationFailed(
+            _("This code does not open this questionnaire.")
+        ) from rejected
+
+
+def _answers_body(invitation: Invitation) -> dict:
+    instrument = invitation.wave.instrument.engine()
+    answered, asked = survey.progress(instrument, invitation.answers)
+    return {
+        "wave": invitation.wave.slug,
+        "cbs_code": invitation.cbs_code,
+        "name": invitation.name,
+        "answers": invitation.answers,
+        "invalid_input": invitation.invalid_input,
+        "missing_required": survey.missing_required(instrument, invitation.answers),
+        "answered": answered,
+        "asked": asked,
+        "submitted_at": invitation.submitted_at,
+    }
+
+
+class AnswersSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        help_text="{question code: value}; values as in docs/monitor-formats.md. Valid answers "
+        "are saved even when others are not; the invalid ones come back as problems."
+    )
+
+
+class CodeHolderView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []  # the access code is the credential, not a session or token
+
+    def get_authenticate_header(self, request):
+        # Makes a missing or wrong code a 401 (with this challenge) rather than a 403.
+        return "AccessCode"
+
+
+class AnswersView(CodeHolderView):
+    """The code holder's own answers; nobody else's are reachable here."""
+
+    @extend_schema(
+        summary="Your municipality's answers (code holder)",
+        parameters=[ACCESS_CODE_HEADER],
+        responses={200: dict},
+        tags=["monitor"],
+    )
+    def get(self, request, slug):
+        return Response(_answers_body(code_holder(request, slug)))
+
+    @extend_schema(
+        summary="Save some answers (code holder); saving twice is harmless",
+        parameters=[ACCESS_CODE_HEADER],
+        request=AnswersSerializer,
+        responses={200: dict},
+        tags=["monitor"],
+    )
+    def patch(self, request, slug):
+        from django.core.exceptions import ValidationError
+
+        invitation = code_holder(request, slug)
+        serializer = AnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.save_answers(invitation, serializer.validated_data["answers"])
+        except ValidationError as error:
+            raise exceptions.PermissionDenied(" ".join(error.messages)) from error
+        if result.errors:
+            raise serializers.ValidationError({"answers": result.errors})
+        return Response(_answers_body(invitation))
+
+
+class SubmitView(CodeHolderView):
+    @extend_schema(
+        summary="Submit the answers (code holder)",
+        parameters=[ACCESS_CODE_HEADER],
+        request=None,
+        responses={200: dict},
+        tags=["monitor"],
+    )
+    def post(self, request, slug):
+        from django.core.exceptions import ValidationError
+
+        invitation = code_holder(request, slug)
+        if invitation.submitted_at:
+            raise exceptions.PermissionDenied(_("These answers have already been submitted."))
+        try:
+            services.submit(invitation, str(request.data.get("receipt_email", "")))
+        except ValidationError as error:
+            raise serializers.ValidationError({"missing_required": error.messages}) from error
+        return Response(_answers_body(invitation))

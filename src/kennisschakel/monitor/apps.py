@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitorConfig(AppConfig):
+    name = "kennisschakel.monitor"
+    verbose_name = _("Monitor")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kennisschakel.monitor import rules  # noqa: F401  (registers permission rules)

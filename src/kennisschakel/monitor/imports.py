@@ -1,0 +1,376 @@
+"""Responses in and out of spreadsheets: CSV import (all or nothing), CSV/XLSX export.
+
+The layout is the contract of ``docs/monitor-formats.md`` ("Answer values"): one row
+per municipality with a ``cbs_code`` column (a ``name`` column may be present and is
+not read), one column per question code, and for multiple/top2 questions one ``0``/``1``
+column ``<question>__<option>`` per option. Export writes exactly what import reads, so
+an exported file can be corrected and imported again, or imported into another wave of
+the same instrument.
+
+Import rules:
+
+* UTF-8 (a byte-order mark is fine), ``;`` or ``,`` as delimiter (whichever the header
+  line uses more), header names compared without case and surrounding spaces;
+* every row's ``cbs_code`` must be a municipality of the wave's population (its
+  invitations); ``GM0153``, ``gm0153`` and ``153`` are the same code; a code may occur once;
+* the cells are read by :func:`kennisschakel.survey.parse_csv_row` (routing, options,
+  bounds, required questions); a column that belongs to no question is named once, for
+  the header row;
+* every problem is collected as :class:`RowError` ``(row, column, message)``, the row
+  numbered as a spreadsheet shows it (the header is row 1; a text cell with line breaks
+  is still one row); file-level problems have row 0. Any problem raises
+  :class:`ImportRejected` and nothing is written;
+* a municipality that submitted its answers online is not overwritten unless
+  ``replace_submitted`` is given; rows for municipalities imported before replace them;
+* on success each row's invitation gets the answers, ``submitted_at`` = now and
+  ``imported`` = True, in one transaction.
+
+Export writes the submitted invitations only, their *effective* answers (what the
+analysis counts: answers to questions that are no longer asked are left out), ordered
+by CBS code. Raw responses are for analysts only (``rules.may_export_raw``); XLSX
+cells are written as values, never as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kennisschakel import survey
+from kennisschakel.monitor.models import Invitation, Wave
+from kennisschakel.monitor.services import answer_message
+from kennisschakel.survey.instrument import MULTIPLE_TYPES
+
+CODE_COLUMN = "cbs_code"
+NAME_COLUMN = "name"
+#: Columns that carry no answer: the respondent key and its (informative) name.
+KEY_COLUMNS = (CODE_COLUMN, NAME_COLUMN)
+SHEET_TITLE = "antwoorden"
+
+
+class RowError(NamedTuple):
+    """One problem: the row as a spreadsheet numbers it (header = 1; 0 = the whole file),
+    the column (empty when the problem is not about one column) and the message."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        return _("row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column or "-",
+            "message": self.message,
+        }
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was imported. ``errors``: every :class:`RowError`."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class ImportResult:
+    imported: int  # rows imported (= invitations submitted by this import)
+    replaced: int  # of which the invitation had been submitted (or imported) before
+
+    def __str__(self) -> str:
+        return _(
+            "%(imported)s responses imported, %(replaced)s of which replaced earlier ones."
+        ) % {
+            "imported": self.imported,
+            "replaced": self.replaced,
+        }
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _text(file_or_text: str | bytes | IO | Path) -> str:
+    """The file's text: a ``str`` is the content itself; bytes and binary files are
+    decoded as UTF-8; a BOM is dropped. ``UnicodeDecodeError`` is left to the caller."""
+    if isinstance(file_or_text, Path):
+        file_or_text = file_or_text.read_bytes()
+    elif hasattr(file_or_text, "read"):
+        file_or_text = file_or_text.read()
+    if isinstance(file_or_text, bytes | bytearray):
+        file_or_text = bytes(file_or_text).decode("utf-8-sig")
+    return file_or_text.lstrip("\ufeff")
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def normalise_code(value: str) -> str:
+    """``GM0153``, ``gm0153``, `` 153 `` -> ``GM0153``; anything else upper-cased as is."""
+    code = (value or "").strip().upper()
+    if code.isdigit() and len(code) <= 4:
+        return f"GM{code.zfill(4)}"
+    return code
+
+
+def _read_records(text: str) -> list[tuple[int, list[str]]]:
+    """``(row number, cells)`` per record, the header included (row 1)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    return [(number, cells) for number, cells in enumerate(reader, start=1)]
+
+
+def _header_problems(
+    instrument: survey.Instrument, header: list[str]
+) -> tuple[list[RowError], set[str]]:
+    """Problems of the header row, and the unknown columns (named once, here)."""
+    problems: list[RowError] = []
+    unknown: set[str] = set()
+    seen: set[str] = set()
+    columns = instrument.csv_columns
+    for name in header:
+        if name in seen:
+            problems.append(
+                RowError(1, name, _("Column '%(column)s' occurs twice.") % {"column": name})
+            )
+            continue
+        seen.add(name)
+        if name not in columns and name not in KEY_COLUMNS:
+            unknown.add(name)
+            error = survey.AnswerError("unknown_column", {"column": name})
+            problems.append(RowError(1, name, answer_message(error)))
+    if CODE_COLUMN not in seen:
+        problems.append(
+            RowError(
+                1,
+                CODE_COLUMN,
+                _(
+                    "The column '%(column)s' is missing: every row needs the CBS code "
+                    "of a municipality."
+                )
+                % {"column": CODE_COLUMN},
+            )
+        )
+    return problems, unknown
+
+
+def import_responses(
+    wave: Wave, file_or_text: str | bytes | IO | Path, *, replace_submitted: bool = False
+) -> ImportResult:
+    """Import a response CSV into ``wave``: every row or none (see the module docstring).
+
+    Raises :class:`ImportRejected` with every problem; ``UnicodeDecodeError`` when bytes
+    are not UTF-8 is reported as a problem too."""
+    try:
+        text = _text(file_or_text)
+    except UnicodeDecodeError as error:
+        raise ImportRejected(
+            [RowError(0, "", _("The file is not UTF-8 text: %(error)s") % {"error": error})]
+        ) from error
+    try:
+        records = _read_records(text)
+    except csv.Error as error:
+        raise ImportRejected(
+            [RowError(0, "", _("The file cannot be read as CSV: %(error)s") % {"error": error})]
+        ) from error
+    records = [(number, cells) for number, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        raise ImportRejected([RowError(0, "", _("The file is empty."))])
+    header_row, header_cells = records[0]
+    if header_row != 1:
+        raise ImportRejected([RowError(1, "", _("The first row must hold the column names."))])
+    header = [cell.strip().lower() for cell in header_cells]
+    instrument = wave.instrument.engine()
+    problems, unknown = _header_problems(instrument, header)
+    if CODE_COLUMN not in header or len(set(header)) != len(header):
+        # Without the key column, or with a column twice, the rows cannot be read reliably.
+        raise ImportRejected(problems)
+    invitations = {invitation.cbs_code: invitation for invitation in wave.invitations.all()}
+    ignore = (*KEY_COLUMNS, *unknown)
+    first_row: dict[str, int] = {}
+    prepared: list[tuple[Invitation, dict[str, Any]]] = []
+    for number, cells in records[1:]:
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(
+                RowError(
+                    number,
+                    "",
+                    _("The row has %(cells)s cells, the header %(columns)s columns.")
+                    % {"cells": len(cells), "columns": len(header)},
+                )
+            )
+            continue
+        row = dict(zip(header, cells, strict=False))
+        code = normalise_code(row.get(CODE_COLUMN, ""))
+        invitation = invitations.get(code)
+        if not code:
+            problems.append(RowError(number, CODE_COLUMN, _("The CBS code is empty.")))
+        elif invitation is None:
+            problems.append(
+                RowError(
+                    number,
+                    CODE_COLUMN,
+                    _("CBS code '%(code)s' is not a municipality of this wave's population.")
+                    % {"code": code},
+                )
+            )
+        elif code in first_row:
+            problems.append(
+                RowError(
+                    number,
+                    CODE_COLUMN,
+                    _("CBS code '%(code)s' occurs more than once (also in row %(row)s).")
+                    % {"code": code, "row": first_row[code]},
+                )
+            )
+            invitation = None
+        else:
+            first_row[code] = number
+            if invitation.submitted_at and not invitation.imported and not replace_submitted:
+                problems.append(
+                    RowError(
+                        number,
+                        CODE_COLUMN,
+                        _(
+                            "%(name)s (%(code)s) submitted its answers online; they are only "
+                            "replaced when you ask for that explicitly."
+                        )
+                        % {"name": invitation.name, "code": code},
+                    )
+                )
+        answers, errors = survey.parse_csv_row(instrument, row, ignore=ignore)
+        for column, error in errors:
+            problems.append(RowError(number, column, answer_message(error)))
+        if invitation is not None and not errors:
+            prepared.append((invitation, answers))
+    if problems:
+        problems.sort(key=lambda error: error.row)  # stable: order within a row is kept
+        raise ImportRejected(problems)
+    return _store(prepared)
+
+
+@transaction.atomic
+def _store(prepared: list[tuple[Invitation, dict[str, Any]]]) -> ImportResult:
+    """One UPDATE per row for the answers (a bulk_update of 342 JSON values builds one
+    large CASE expression and is several times slower), then the shared fields at once."""
+    now = timezone.now()
+    replaced = sum(1 for invitation, _answers in prepared if invitation.submitted_at)
+    for invitation, answers in prepared:
+        Invitation.objects.filter(pk=invitation.pk).update(answers=answers)
+    rows = Invitation.objects.filter(pk__in=[invitation.pk for invitation, _ in prepared])
+    rows.filter(started_at__isnull=True).update(started_at=now)
+    rows.update(invalid_input={}, saved_at=now, submitted_at=now, imported=True)
+    return ImportResult(imported=len(prepared), replaced=replaced)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def columns_of(instrument: survey.Instrument) -> list[str]:
+    """The header of the import/export layout: key columns, then the questions' columns."""
+    return [*KEY_COLUMNS, *instrument.csv_columns]
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def answer_cells(instrument: survey.Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``{column: value}`` for the answered questions: option codes, 0/1 per option of a
+    multiple question, numbers and texts as they are (``None`` for nothing)."""
+    cells: dict[str, Any] = {}
+    for question in instrument.questions:
+        value = answers.get(question.code)
+        if question.type in MULTIPLE_TYPES:
+            chosen = set(value) if isinstance(value, list | tuple) and value else None
+            for option in question.options:
+                column = f"{question.code}__{option.code}"
+                cells[column] = None if chosen is None else int(option.code in chosen)
+        else:
+            cells[question.code] = value if survey.has_answer(value) else None
+    return cells
+
+
+def answers_to_row(instrument: survey.Instrument, answers: Mapping[str, Any]) -> dict[str, str]:
+    """One CSV row (without the key columns) for engine answers, as :func:`import_responses`
+    reads it back."""
+    row = {}
+    for column, value in answer_cells(instrument, answers).items():
+        if value is None:
+            row[column] = ""
+        elif isinstance(value, bool):  # pragma: no cover - never an engine value
+            row[column] = str(int(value))
+        elif isinstance(value, int | float):
+            row[column] = _number(value)
+        else:
+            row[column] = str(value)
+    return row
+
+
+def _submitted(wave: Wave):
+    return wave.invitations.filter(submitted_at__isnull=False).order_by("cbs_code")
+
+
+def export_rows(wave: Wave) -> tuple[list[str], list[dict[str, Any]]]:
+    """``(header, rows)`` of the submitted invitations, values typed (see answer_cells)."""
+    instrument = wave.instrument.engine()
+    rows = []
+    for invitation in _submitted(wave):
+        answers = instrument.effective_answers(invitation.answers or {})
+        rows.append(
+            {
+                CODE_COLUMN: invitation.cbs_code,
+                NAME_COLUMN: invitation.name,
+                **answer_cells(instrument, answers),
+            }
+        )
+    return columns_of(instrument), rows
+
+
+def export_csv(wave: Wave) -> str:
+    """The submitted responses as CSV (comma, ``.`` as decimal sign, UTF-8)."""
+    instrument = wave.instrument.engine()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns_of(instrument))
+    for invitation in _submitted(wave):
+        answers = instrument.effective_answers(invitation.answers or {})
+        row = answers_to_row(instrument, answers)
+        writer.writerow([invitation.cbs_code, invitation.name, *row.values()])
+    return out.getvalue()
+
+
+def export_xlsx(wave: Wave) -> bytes:
+    """The submitted responses as an XLSX workbook: one sheet, the CSV layout, numbers as
+    numbers and every text as a text cell (a leading '=' never becomes a formula)."""
+    from openpyxl import Workbook
+
+    header, rows = export_rows(wave)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(header)
+    for excel_row, row in enumerate(rows, start=2):
+        for position, column in enumerate(header, start=1):
+            value = row.get(column)
+            if value is None:
+                continue
+            cell = sheet.cell(row=excel_row, column=position, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl would store '=...' as a formula
+    sheet.freeze_panes = "C2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,58 @@
+"""Instruments as data: load the YAML files into the database and parse them for the engine."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kennisschakel import survey
+from kennisschakel.core.upsert import UpsertResult
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "instruments"
+
+
+def load_instruments(directory: Path = DATA_DIR) -> UpsertResult:
+    """Validate every ``*.yaml`` in ``directory`` and store it; a file that does not validate
+    stops the load with the path of the offending element (``survey.InstrumentError``)."""
+    from kennisschakel.monitor.models import Instrument
+
+    result = UpsertResult()
+    for path in sorted(directory.glob("*.yaml")):
+        # As JSON gives it back from the database (scale labels' keys become strings), so
+        # that an unchanged file compares equal to what is stored.
+        definition = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        try:
+            survey.load_instrument(definition)
+        except survey.InstrumentError as error:
+            raise survey.InstrumentError(error.path, f"{path.name}: {error.problem}") from error
+        stored = Instrument.objects.filter(slug=definition["slug"]).first()
+        values = {
+            "title_nl": definition["title_nl"],
+            "title_en": definition.get("title_en", ""),
+            "source": definition.get("source", "")[:500],
+            "definition": definition,
+        }
+        if stored is None:
+            Instrument.objects.create(slug=definition["slug"], **values)
+            result.created += 1
+        elif any(getattr(stored, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(stored, name, value)
+            stored.save()
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result
+
+
+@lru_cache(maxsize=32)
+def _parsed(pk: int, version: str) -> survey.Instrument:
+    from kennisschakel.monitor.models import Instrument
+
+    return survey.load_instrument(Instrument.objects.get(pk=pk).definition)
+
+
+def engine_instrument(instrument) -> survey.Instrument:
+    """The engine's instrument for a stored one; parsed once per version per process."""
+    return _parsed(instrument.pk, instrument.updated_at.isoformat())

@@ -1,0 +1,355 @@
+"""Results of a wave: the analyst report (page, PDF, JSON) and "where do we stand".
+
+* The report shows aggregates only, small cells suppressed (``Wave.min_cell``):
+  anyone may read it once the wave is closed; before that only facilitators.
+* "Where do we stand" shows one municipality its own answers beside its size class,
+  the country and the printed figures. Only that municipality sees it: its logged-in
+  people (``rules.may_see_own_answers``) or the holder of its code in this session.
+  Nobody else, facilitators included, and never before the wave is closed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from kennisschakel import survey
+from kennisschakel.core.i18n import current_language
+from kennisschakel.monitor import charts, reporting, rules
+from kennisschakel.monitor.models import Invitation, Wave
+
+PDF_DOCUMENT = "monitor/benchmark_document.html"
+
+
+def _wave(slug: str) -> Wave:
+    return get_object_or_404(Wave.objects.select_related("instrument", "size_scheme"), slug=slug)
+
+
+def _local(data, field: str) -> str:
+    """The current language's variant of ``<field>_nl`` / ``<field>_en`` (dict or object)."""
+    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name, "")
+    if current_language() == "en":
+        return get(f"{field}_en") or get(f"{field}_nl") or ""
+    return get(f"{field}_nl") or ""
+
+
+def _column_labels(groups: list[survey.Group]) -> dict[str, str]:
+    labels = {group.code: _local(group, "label") for group in groups}
+    labels[survey.TOTAL] = _("All municipalities")
+    return labels
+
+
+def _pdf_response(html: str, filename: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _display_table(
+    table: survey.Table,
+    labels: dict[str, str],
+    min_cell: int,
+    comparisons: list[dict],
+    chart_format: str | None,
+) -> dict:
+    """A table as the template shows it: rounded values, "–" where suppressed."""
+    title = _local(table, "title")
+    columns = [
+        {"code": c, "label": labels.get(c, c), "suppressed": c in table.suppressed}
+        for c in table.columns
+    ]
+    rows = []
+    for row in table.rows:
+        decimals = table.decimals if row.decimals is None else row.decimals
+        rows.append(
+            {
+                "code": row.code,
+                "label": _local(row, "label"),
+                "unit": row.unit or table.unit,
+                "decimals": decimals,
+                "cells": [survey.round_half_up(row.values.get(c), decimals) for c in table.columns],
+            }
+        )
+    chart = chart_png = ""
+    if chart_format and chart_format != "url" and table.kind != "text_count":
+        draw = charts.table_chart_svg if chart_format == "svg" else charts.table_chart_png
+        chart = draw(
+            table,
+            labels,
+            min_cell,
+            title=title,
+            row_labels={row["code"]: row["label"] for row in rows},
+            note=_("fewer than {n} respondents"),
+            language=current_language(),
+        )
+        if chart_format == "png":
+            chart, chart_png = "", chart
+    return {
+        "id": table.id,
+        "anchor": table.id.replace(".", "-"),
+        "title": title,
+        "kind": table.kind,
+        "unit": table.unit,
+        "columns": columns,
+        "rows": rows,
+        "base": [table.base.get(c) for c in table.columns],
+        "any_suppressed": bool(table.suppressed),
+        "chart": mark_safe(chart),  # noqa: S308 (our own SVG; texts escaped in charts.py)
+        "chart_url": chart_format == "url"
+        and table.kind != "text_count"
+        and charts.has_chart(table),
+        "chart_png": chart_png,
+        "comparisons": [_display_comparison(entry, labels) for entry in comparisons],
+    }
+
+
+def _display_comparison(entry: dict, labels: dict[str, str]) -> dict:
+    columns = [{**column, "label": labels.get(column["code"], "")} for column in entry["columns"]]
+    earlier = [{**e, "label": labels.get(e["column"], "")} for e in entry["earlier"]]
+    rows = [{**row, "label": _local(row, "label")} for row in entry["rows"]]
+    return {**entry, "columns": columns, "earlier": earlier, "rows": rows}
+
+
+def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
+    """The report's tables for the template; charts as ``url`` (the page: one image
+    per chart, fetched and cached apart, so the page itself comes at once), inline
+    ``svg``, ``png`` pictures (the PDF) or none."""
+    groups = reporting.groups_of(wave)
+    tables = reporting.wave_report(wave)
+    comparisons = reporting.compare_with_published(wave, tables=tables, groups=groups)
+    labels = _column_labels(groups)
+    by_table: dict[str, list[dict]] = {}
+    for entry in comparisons:
+        by_table.setdefault(entry["table"], []).append(entry)
+    shown = [
+        _display_table(table, labels, wave.min_cell, by_table.get(table.id, []), chart_format)
+        for table in tables
+    ]
+    trend_labels = {}
+    trends = [
+        _display_table(table, trend_labels, wave.min_cell, [], None)
+        for table in reporting.trend_report(wave)
+        if table.rows
+    ]
+    return {
+        "wave": wave,
+        "instrument": wave.instrument,
+        "min_cell": wave.min_cell,
+        "tables": shown,
+        "trends": trends,
+        "n_comparisons": len(comparisons),
+        "closed": wave.status == Wave.Status.CLOSED,
+    }
+
+
+def wave_report(request, slug):
+    """The analyst report; ``?format=pdf`` for the PDF, ``?format=json`` for the tables."""
+    wave = _wave(slug)
+    if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
+        raise PermissionDenied(_("The results are published when the wave has closed."))
+    export = request.GET.get("format")
+    if export == "json":
+        response = JsonResponse(reporting.report_json(wave), json_dumps_params={"indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="monitor-{wave.slug}.json"'
+        return response
+    context = report_context(wave, chart_format="png" if export == "pdf" else "url")
+    if export == "pdf":
+        context.update(layout=PDF_DOCUMENT, pdf=True)
+        html = render_to_string("monitor/report.html", context, request=request)
+        return _pdf_response(html, f"monitor-{wave.slug}.pdf")
+    context.update(layout="base.html", pdf=False)
+    return render(request, "monitor/report.html", context)
+
+
+def wave_chart(request, slug, table_id):
+    """One table's chart as an SVG image (matplotlib; cached per process by content)."""
+    wave = _wave(slug)
+    if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
+        raise PermissionDenied(_("The results are published when the wave has closed."))
+    groups = reporting.groups_of(wave)
+    table = next((t for t in reporting.wave_report(wave) if t.id == table_id), None)
+    if table is None or table.kind == "text_count" or not charts.has_chart(table):
+        raise Http404(_("This wave has no chart '%(id)s'.") % {"id": table_id})
+    labels = _column_labels(groups)
+    svg = charts.table_chart_svg(
+        table,
+        labels,
+        wave.min_cell,
+        title=_local(table, "title"),
+        row_labels={row.code: _local(row, "label") for row in table.rows},
+        note=_("fewer than {n} respondents"),
+        language=current_language(),
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=600"
+    return response
+
+
+# --------------------------------------------------------------------------- where do we stand
+
+
+def _own_invitation(request, wave: Wave) -> Invitation | None:
+    """The invitation this visitor may see: their municipality's, or their code's."""
+    user = request.user
+    if user.is_authenticated and getattr(user, "organisation_id", None):
+        for invitation in wave.invitations.filter(
+            municipality__organisation_id=user.organisation_id
+        ).select_related("municipality"):
+            if rules.may_see_own_answers(user, invitation):
+                return invitation
+    invitation_id = request.session.get(f"monitor:{wave.pk}")
+    if invitation_id:
+        return (
+            Invitation.objects.filter(pk=invitation_id, wave=wave)
+            .select_related("municipality")
+            .first()
+        )
+    return None
+
+
+def _published_columns(item: dict, class_label: str) -> list[dict]:
+    """The printed figures of one benchmark item as table columns (aligned per row)."""
+    columns = []
+    for printed in item["published"]:
+        number = printed["number"] or printed["id"].split(".", 1)[-1]
+        year = printed["year"] or ""
+        entries = [row_pub for row in item["rows"] for row_pub in row["published"]]
+        entries = [p for p in entries if p["table"] == printed["id"]]
+        if any(p["size_class"] is not None for p in entries):
+            columns.append(
+                {
+                    "table": printed["id"],
+                    "key": ("size_class", None),
+                    "label": _("Table %(number)s (%(year)s), %(column)s")
+                    % {"number": number, "year": year, "column": class_label},
+                    "base": printed["base_size_class"],
+                }
+            )
+        if any(p["total"] is not None for p in entries):
+            columns.append(
+                {
+                    "table": printed["id"],
+                    "key": ("total", None),
+                    "label": _("Table %(number)s (%(year)s), all municipalities")
+                    % {"number": number, "year": year},
+                    "base": printed["base_total"],
+                }
+            )
+        waves = sorted({e["wave"] for p in entries for e in p["earlier"]})
+        for wave_year in waves:
+            for side, label in (
+                ("size_class", class_label),
+                ("total", _("all municipalities")),
+            ):
+                if any(
+                    e[side] is not None
+                    for p in entries
+                    for e in p["earlier"]
+                    if e["wave"] == wave_year
+                ):
+                    columns.append(
+                        {
+                            "table": printed["id"],
+                            "key": (side, wave_year),
+                            "label": _("Table %(number)s, %(wave)s, %(column)s")
+                            % {"number": number, "wave": wave_year, "column": label},
+                            "base": None,
+                        }
+                    )
+    return columns
+
+
+def _published_cell(row: dict, column: dict):
+    side, wave_year = column["key"]
+    for printed in row["published"]:
+        if printed["table"] != column["table"]:
+            continue
+        if wave_year is None:
+            return {
+                "value": printed[side],
+                "unit": printed["unit"],
+                "decimals": printed["decimals"],
+            }
+        for earlier in printed["earlier"]:
+            if earlier["wave"] == wave_year:
+                return {
+                    "value": earlier[side],
+                    "unit": printed["unit"],
+                    "decimals": printed["decimals"],
+                }
+    return {"value": None, "unit": None, "decimals": 0}
+
+
+def benchmark_context(invitation: Invitation) -> dict:
+    wave = invitation.wave
+    groups = reporting.groups_of(wave)
+    labels = _column_labels(groups)
+    items = reporting.benchmark_for(invitation, groups=groups)
+    instrument = wave.instrument.engine()
+    block_titles = {block.code: _local(block, "title") for block in instrument.blocks}
+    class_label = labels.get(invitation.size_class) if invitation.size_class in labels else None
+    for item in items:
+        item["title"] = _local(item, "title")
+        own = item["own"]
+        own["labels"] = own["labels_en"] if current_language() == "en" else own["labels_nl"]
+        if current_language() == "en" and not any(own["labels"]):
+            own["labels"] = own["labels_nl"]
+        item["block_title"] = block_titles.get(item["block"], "")
+        for row in item["rows"]:
+            row["label"] = _local(row, "label")
+        item["published_columns"] = _published_columns(item, class_label or _("size class"))
+        for row in item["rows"]:
+            row["published_cells"] = [
+                _published_cell(row, column) for column in item["published_columns"]
+            ]
+        # A table of dashes only says "nothing to show": the note says it once.
+        item["show_table"] = any(
+            row["size_class"] is not None
+            or row["country"] is not None
+            or any(cell["value"] is not None for cell in row["published_cells"])
+            for row in item["rows"]
+        )
+    return {
+        "wave": wave,
+        "invitation": invitation,
+        "size_class_label": class_label,
+        "items": items,
+        "min_cell": wave.min_cell,
+    }
+
+
+def _where_we_stand(request, slug, pdf: bool):
+    wave = _wave(slug)
+    invitation = _own_invitation(request, wave)
+    if invitation is None:
+        raise PermissionDenied(_("Only the invited municipality itself can see where it stands."))
+    if wave.status != Wave.Status.CLOSED:
+        return render(
+            request,
+            "monitor/where_we_stand.html",
+            {"wave": wave, "invitation": invitation, "not_yet": True},
+        )
+    context = benchmark_context(invitation)
+    if pdf:
+        html = render_to_string(PDF_DOCUMENT, context, request=request)
+        return _pdf_response(html, f"waar-staan-wij-{wave.slug}-{invitation.cbs_code}.pdf")
+    return render(request, "monitor/where_we_stand.html", context)
+
+
+def where_we_stand(request, slug):
+    """One municipality's own answers beside its size class, the country and the
+    printed figures: for that municipality only, once the wave has closed."""
+    return _where_we_stand(request, slug, pdf=False)
+
+
+def where_we_stand_pdf(request, slug):
+    return _where_we_stand(request, slug, pdf=True)
