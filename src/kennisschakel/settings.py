@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kennisschakel.knowledge",
     "kennisschakel.partnerships",
     "kennisschakel.monitor",
+    "kennisschakel.matching",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kennisschakel.knowledge.urls")),
     path("", include("kennisschakel.partnerships.urls")),
     path("", include("kennisschakel.monitor.urls")),
+    path("", include("kennisschakel.matching.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -78,6 +78,10 @@ PAGES = [
     "/partnerschappen/den-haag-india-tuinbouw/",
     "/organisaties/p10/",
     "/netwerken/p10/balans/",
+    "/monitor/",
+    "/hulp-zoeken/",
+    "/kennisvragen/",
+    "/internationaal/?country=CN",
 ]
 
 

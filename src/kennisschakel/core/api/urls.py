@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from kennisschakel.accounts.api import TokenView
 from kennisschakel.core.api.docs import ApiDocsView
 from kennisschakel.knowledge import api as knowledge_api
+from kennisschakel.matching import api as matching_api
 from kennisschakel.monitor import api as monitor_api
 from kennisschakel.partnerships import api as partnerships_api
 from kennisschakel.register import api as register_api
@@ -30,12 +31,16 @@ router.register("network-memberships", partnerships_api.MembershipViewSet, basen
 router.register("reciprocity", partnerships_api.ReciprocityViewSet, basename="reciprocity")
 router.register("instruments", monitor_api.InstrumentViewSet, basename="instrument")
 router.register("waves", monitor_api.WaveViewSet, basename="wave")
+router.register("questions", matching_api.QuestionViewSet, basename="question")
+router.register("offers", matching_api.OfferViewSet, basename="offer")
+router.register("introductions", matching_api.IntroductionViewSet, basename="introduction")
 
 app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", ApiDocsView.as_view(), name="docs"),
     path("tokens", TokenView.as_view(), name="tokens"),
+    path("matches", matching_api.MatchView.as_view(), name="matches"),
     path("waves/<slug:slug>/answers", monitor_api.AnswersView.as_view(), name="wave-answers"),
     path("waves/<slug:slug>/answers/submit", monitor_api.SubmitView.as_view(), name="wave-submit"),
     path("", include(router.urls)),

@@ -1,0 +1,338 @@
+"""Thin adapter: the register, the knowledge bank and the ledger → matchengine candidates.
+
+Everything the engine ranks is built here, in a fixed number of queries, and kept in one
+:class:`~kennisschakel.matchengine.Matcher` per process that is rebuilt when the data
+changes (a cheap fingerprint query decides). People appear only while their consent
+stands; places abroad only when a Dutch municipality is already linked to them.
+"""
+
+from collections import defaultdict
+from functools import cache
+
+from django.db.models import Count, Max, Q
+
+from kennisschakel import matchengine
+from kennisschakel.knowledge.models import Adoption, Maturity, Practice
+from kennisschakel.matching.models import Offer, Question
+from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
+from kennisschakel.register import models as register
+from kennisschakel.register.services import size_schemes
+
+SIZE_SCHEME = "gib2009"
+NETWORK_TYPES = {"network", "knowledge_platform", "association"}
+INSTITUTION_TYPES = {"knowledge_institution"}
+ACTIVE = {Partnership.Status.ACTIVE, Partnership.Status.DORMANT}
+
+
+def _municipal_facts() -> dict[int, dict]:
+    """Per municipality organisation id: CBS code, province, size class, border countries."""
+    bands = next((s for s in size_schemes() if s.scheme.slug == SIZE_SCHEME), None)
+    borders = defaultdict(set)
+    for municipality_id, iso2 in register.BorderSegment.objects.values_list(
+        "municipality_id", "country__iso2"
+    ):
+        borders[municipality_id].add(iso2)
+    facts = {}
+    for m in register.Municipality.objects.select_related("province"):
+        size = bands.class_for(m.inhabitants) if bands else None
+        facts[m.organisation_id] = {
+            "code": m.cbs_code,
+            "name": m.common_name or m.name,
+            "province": m.province.code,
+            "size_class": size.slug if size else None,
+            "borders": frozenset(borders[m.pk]),
+        }
+    return facts
+
+
+def _partnership_facts(facts):
+    """Active partnerships: per municipality its foreign countries/regions, partners, years;
+    per place abroad its Dutch partners; and texts for the municipalities' profiles."""
+
+    def empty_profile():
+        return {"countries": set(), "regions": set(), "partners": set(), "since": None,
+                "texts": [], "domains": set()}  # fmt: skip
+
+    by_municipality = defaultdict(empty_profile)
+    by_place = defaultdict(lambda: {"municipalities": set(), "since": None, "texts": []})
+    partners = PartnershipPartner.objects.select_related(
+        "partnership", "place__country__world_region", "country__world_region"
+    ).filter(partnership__status__in=ACTIVE)
+    domains = defaultdict(set)
+    for partnership_id, slug in Partnership.domains.through.objects.values_list(
+        "partnership_id", "policydomain__slug"
+    ):
+        domains[partnership_id].add(slug)
+    rows = defaultdict(list)
+    for partner in partners:
+        rows[partner.partnership_id].append(partner)
+    for parts in rows.values():
+        partnership = parts[0].partnership
+        dutch = [p.organisation_id for p in parts if p.organisation_id in facts]
+        text = f"{partnership.name}. {partnership.notes}"
+        for org_id in dutch:
+            entry = by_municipality[org_id]
+            entry["texts"].append(text)
+            entry["domains"] |= domains[partnership.pk]
+            for other in parts:
+                if other.organisation_id == org_id:
+                    continue
+                country = other.place.country if other.place_id else other.country
+                if other.place_id:
+                    entry["partners"].add(f"place:{other.place_id}")
+                elif other.organisation_id in facts:
+                    entry["partners"].add(f"municipality:{facts[other.organisation_id]['code']}")
+                if country is not None:
+                    entry["countries"].add(country.iso2)
+                    if country.world_region_id:
+                        entry["regions"].add(country.world_region.slug)
+                    if partnership.start_year:
+                        entry["since"] = min(filter(None, [entry["since"], partnership.start_year]))
+        for other in parts:
+            if other.place_id:
+                place = by_place[other.place_id]
+                place["place"] = other.place
+                place["municipalities"] |= {facts[o]["code"] for o in dutch}
+                place["texts"].append(text)
+                if partnership.start_year:
+                    place["since"] = min(filter(None, [place["since"], partnership.start_year]))
+    return by_municipality, by_place
+
+
+def build_candidates() -> list[matchengine.Candidate]:
+    facts = _municipal_facts()
+    by_municipality, by_place = _partnership_facts(facts)
+    candidates: list[matchengine.Candidate] = []
+
+    adoptions = dict(
+        Adoption.objects.exclude(organisation_id=None)
+        .exclude(outcome="rejected")
+        .values_list("practice_id")
+        .annotate(n=Count("id"))
+    )
+    practices = (
+        Practice.objects.published()
+        .select_related("owner")
+        .prefetch_related("domains", "foreign_places__country__world_region")
+    )
+    practice_domains_of = defaultdict(set)
+    practice_texts_of = defaultdict(list)
+    for practice in practices:
+        owner = facts.get(practice.owner_id, {})
+        domains = frozenset(d.slug for d in practice.domains.all())
+        places = list(practice.foreign_places.all())
+        practice_domains_of[practice.owner_id] |= domains
+        practice_texts_of[practice.owner_id].append(f"{practice.title}. {practice.summary}")
+        candidates.append(
+            matchengine.Candidate(
+                key=f"practice:{practice.slug}",
+                type="practice",
+                name=practice.title,
+                text={
+                    "title": practice.title,
+                    "summary": practice.summary,
+                    "body": " ".join(
+                        [practice.body, practice.negative_lessons, " ".join(practice.tags)]
+                    ),
+                },
+                domains=domains,
+                municipality=owner.get("code"),
+                province=owner.get("province"),
+                size_class=owner.get("size_class"),
+                border_countries=owner.get("borders", frozenset()),
+                countries=frozenset(p.country.iso2 for p in places),
+                regions=frozenset(
+                    p.country.world_region.slug for p in places if p.country.world_region_id
+                ),
+                since=practice.period_start,
+                maturity=practice.maturity or None,
+                evaluated=practice.maturity == Maturity.EVALUATED or bool(practice.evidence_url),
+                adoptions=adoptions.get(practice.pk, 0),
+            )
+        )
+
+    seeks = defaultdict(set)
+    for org_id, slug in Question.domains.through.objects.filter(
+        question__status__in=[Question.Status.OPEN, Question.Status.IN_CONVERSATION]
+    ).values_list("question__organisation_id", "policydomain__slug"):
+        seeks[org_id].add(slug)
+    offers_text = defaultdict(list)
+    for org_id, title, text in Offer.objects.filter(active=True).values_list(
+        "organisation_id", "title", "text"
+    ):
+        offers_text[org_id].append(f"{title}. {text}")
+    offer_domains = defaultdict(set)
+    for org_id, slug in Offer.domains.through.objects.filter(offer__active=True).values_list(
+        "offer__organisation_id", "policydomain__slug"
+    ):
+        offer_domains[org_id].add(slug)
+
+    for org_id, fact in facts.items():
+        ledger = by_municipality.get(org_id)
+        body = practice_texts_of[org_id] + offers_text[org_id] + (ledger["texts"] if ledger else [])
+        candidates.append(
+            matchengine.Candidate(
+                key=f"municipality:{fact['code']}",
+                type="municipality",
+                name=fact["name"],
+                text={"title": fact["name"], "body": " ".join(body)},
+                domains=frozenset(
+                    practice_domains_of[org_id]
+                    | offer_domains[org_id]
+                    | (ledger["domains"] if ledger else set())
+                ),
+                municipality=fact["code"],
+                province=fact["province"],
+                size_class=fact["size_class"],
+                border_countries=fact["borders"],
+                countries=frozenset(ledger["countries"]) if ledger else frozenset(),
+                regions=frozenset(ledger["regions"]) if ledger else frozenset(),
+                since=ledger["since"] if ledger else None,
+                seeks=frozenset(seeks[org_id]),
+                international=bool(ledger and ledger["countries"]),
+            )
+        )
+
+    members = defaultdict(set)
+    for network_id, member_id in NetworkMembership.objects.values_list("network_id", "member_id"):
+        if member_id in facts:
+            members[network_id].add(facts[member_id]["code"])
+    for organisation in register.Organisation.objects.filter(
+        type__in=NETWORK_TYPES | INSTITUTION_TYPES
+    ).prefetch_related("domains"):
+        kind = "network" if organisation.type in NETWORK_TYPES else "institution"
+        candidates.append(
+            matchengine.Candidate(
+                key=f"{kind}:{organisation.slug}",
+                type=kind,
+                name=organisation.name,
+                text={
+                    "title": f"{organisation.name} {organisation.short_name}",
+                    "body": f"{organisation.description_nl} {organisation.description_en}",
+                },
+                domains=frozenset(d.slug for d in organisation.domains.all()),
+                linked_municipalities=frozenset(members[organisation.pk]),
+                level=organisation.level or None,
+                international=organisation.level == "international",
+            )
+        )
+
+    for person in register.ContactPerson.objects.consented().filter(erased_at__isnull=True):
+        owner = facts.get(person.organisation_id, {})
+        candidates.append(
+            matchengine.Candidate(
+                key=f"person:{person.pk}",
+                type="person",
+                name=person.name,
+                text={"title": f"{person.name} {person.role}", "body": person.expertise},
+                municipality=owner.get("code"),
+                province=owner.get("province"),
+                size_class=owner.get("size_class"),
+            )
+        )
+
+    for place_id, entry in by_place.items():
+        place = entry["place"]
+        country = place.country
+        candidates.append(
+            matchengine.Candidate(
+                key=f"place:{place_id}",
+                type="place",
+                name=f"{place.name} ({country.name_nl})",
+                text={
+                    "title": " ".join([place.name, *place.name_variants]),
+                    "body": f"{country.name_nl} {country.name_en} " + " ".join(entry["texts"]),
+                },
+                countries=frozenset({country.iso2}),
+                regions=frozenset({country.world_region.slug} if country.world_region_id else ()),
+                linked_municipalities=frozenset(entry["municipalities"]),
+                since=entry["since"],
+                international=True,
+            )
+        )
+    return candidates
+
+
+def asker_for(organisation_id: int) -> matchengine.Asker:
+    facts = _municipal_facts()
+    fact = facts[organisation_id]
+    by_municipality, _places = _partnership_facts(facts)
+    ledger = by_municipality.get(organisation_id)
+    networks = frozenset(
+        f"network:{slug}"
+        for slug in NetworkMembership.objects.filter(member_id=organisation_id).values_list(
+            "network__slug", flat=True
+        )
+    )
+    offers = set(
+        Offer.domains.through.objects.filter(
+            offer__organisation_id=organisation_id, offer__active=True
+        ).values_list("policydomain__slug", flat=True)
+    )
+    offers |= set(
+        Practice.domains.through.objects.filter(
+            practice__owner_id=organisation_id, practice__status=Practice.Status.PUBLISHED
+        ).values_list("policydomain__slug", flat=True)
+    )
+    return matchengine.Asker(
+        municipality=fact["code"],
+        province=fact["province"],
+        size_class=fact["size_class"],
+        border_countries=fact["borders"],
+        partners=frozenset(ledger["partners"]) if ledger else frozenset(),
+        networks=networks,
+        offers=frozenset(offers),
+    )
+
+
+def fingerprint() -> tuple:
+    """Changes whenever anything the candidates are built from changes."""
+    return (
+        Practice.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        Question.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        Offer.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        Partnership.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        register.ContactPerson.objects.aggregate(
+            n=Count("id", filter=Q(consent_given_at__isnull=False)),
+            t=Max("consent_given_at"),
+            w=Max("consent_withdrawn_at"),
+        ),
+        NetworkMembership.objects.count(),
+        Adoption.objects.count(),
+        register.Organisation.objects.aggregate(t=Max("updated_at")),
+    )
+
+
+@cache
+def _analyzer():
+    # One Dutch analyzer per process: loading its lexicon takes about a second.
+    from kennisschakel.text.analysis import DutchAnalyzer
+
+    return DutchAnalyzer()
+
+
+class _Cache:
+    fingerprint = None
+    matcher = None
+
+
+@cache
+def _state() -> _Cache:
+    return _Cache()
+
+
+def matcher() -> matchengine.Matcher:
+    """The process's matcher, rebuilt when the data it was built from has changed."""
+    state = _state()
+    current = fingerprint()
+    if state.matcher is None or state.fingerprint != current:
+        state.matcher = matchengine.Matcher(build_candidates(), analyzer=_analyzer())
+        state.fingerprint = current
+    return state.matcher
+
+
+def reset() -> None:
+    """Forget the process's matcher (tests start each from a fresh database state)."""
+    state = _state()
+    state.matcher = None
+    state.fingerprint = None

@@ -1,0 +1,369 @@
+"""Domain operations of matchmaking (no HTTP): ask, match, suggest networks, introduce."""
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kennisschakel import matchengine
+from kennisschakel.accounts.models import Role, User
+from kennisschakel.matching import adapter, explain
+from kennisschakel.matching.models import Introduction, Question
+from kennisschakel.register import models as register
+from kennisschakel.text.folding import fold
+
+DATA = Path(__file__).resolve().parent / "data"
+MIN_QUESTION_LENGTH = 10
+MAX_QUESTION_LENGTH = 4000
+MAX_LIMIT = 50
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def validate_question_text(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) < MIN_QUESTION_LENGTH:
+        raise ValidationError(
+            _("Describe what you are looking for in at least %(min)s characters.")
+            % {"min": MIN_QUESTION_LENGTH}
+        )
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise ValidationError(
+            _("The question is %(length)s characters long; at most %(max)s fit.")
+            % {"length": len(text), "max": MAX_QUESTION_LENGTH}
+        )
+    return text
+
+
+@cache
+def _country_words() -> dict[str, str]:
+    words = yaml.safe_load((DATA / "country_words.yaml").read_text(encoding="utf-8")) or {}
+    return {fold(word): iso2 for word, iso2 in words.items()}
+
+
+def countries_in_text(text: str) -> set[str]:
+    """ISO2 codes of the countries a question names: 'een Chinese stad' → {'CN'}."""
+    names = dict(_country_words())
+    for iso2, name_nl, name_en in register.Country.objects.values_list(
+        "iso2", "name_nl", "name_en"
+    ):
+        for name in (name_nl, name_en):
+            if name and len(name) > 3:
+                names[fold(name)] = iso2
+    folded = f" {fold(text)} "
+    found = set()
+    for name, iso2 in names.items():
+        if f" {name} " in folded or f" {name}," in folded or f" {name}." in folded:
+            found.add(iso2)
+    return found
+
+
+@dataclass
+class Suggestion:
+    key: str
+    type: str
+    name: str
+    score: float
+    explanation: list[str]
+    url: str = ""
+    introducible: bool = False
+    signals: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "type": self.type,
+            "id": self.key,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "explanation": self.explanation,
+        }
+
+
+def municipality_by_code(code: str) -> register.Municipality:
+    municipality = (
+        register.Municipality.objects.select_related("organisation")
+        .filter(cbs_code=(code or "").strip().upper())
+        .first()
+    )
+    if municipality is None:
+        raise ValidationError(
+            _("'%(code)s' is not the CBS code of a current municipality.") % {"code": code}
+        )
+    return municipality
+
+
+def find_matches(
+    text: str,
+    municipality: register.Municipality | None = None,
+    *,
+    international: bool = False,
+    outside_circle: bool = False,
+    limit: int = 10,
+    countries: set[str] | None = None,
+    regions: set[str] | None = None,
+    types: set[str] | None = None,
+) -> list[Suggestion]:
+    """Ranked, explained suggestions for a question (validated first)."""
+    text = validate_question_text(text)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            _("Ask for 1 to %(max)s suggestions, not %(limit)s.")
+            % {"max": MAX_LIMIT, "limit": limit}
+        )
+    asked_countries = set(countries or ()) | countries_in_text(text)
+    query = matchengine.Query(
+        text=text,
+        international=international or bool(asked_countries),
+        outside_circle=outside_circle,
+        countries=frozenset(asked_countries),
+        regions=frozenset(regions or ()),
+        types=frozenset(types or ()),
+        limit=limit,
+    )
+    asker = adapter.asker_for(municipality.organisation_id) if municipality else None
+    matches = adapter.matcher().match(query, asker)
+    return [_suggestion(match) for match in matches]
+
+
+def _suggestion(match: matchengine.Match) -> Suggestion:
+    from django.urls import reverse
+
+    kind, _sep, ident = match.key.partition(":")
+    url = ""
+    introducible = kind in {"municipality", "practice", "network", "institution", "person"}
+    if kind == "municipality":
+        url = reverse("register:municipality-detail", args=[ident])
+    elif kind == "practice":
+        url = reverse("knowledge:practice-detail", args=[ident])
+    elif kind in {"network", "institution"}:
+        url = reverse("register:organisation-detail", args=[ident])
+    elif kind == "place":
+        url = reverse("register:place-detail", args=[int(ident)])
+    return Suggestion(
+        key=match.key,
+        type=match.type,
+        name=match.name,
+        score=match.score,
+        explanation=[explain.sentence(reason) for reason in match.reasons],
+        url=url,
+        introducible=introducible,
+        signals=dict(match.signals),
+    )
+
+
+@transaction.atomic
+def save_question(item, domains=(), countries=(), regions=()) -> Question:
+    item.text = validate_question_text(item.text)
+    item.full_clean(exclude=["domains", "countries", "regions"])
+    item.save()
+    item.domains.set(domains)
+    item.countries.set(countries)
+    item.regions.set(regions)
+    return item
+
+
+# --------------------------------------------------------------------------- networks
+
+
+@cache
+def _network_rules() -> list[dict]:
+    data = yaml.safe_load((DATA / "network_suggestions.yaml").read_text(encoding="utf-8"))
+    return data["rules"]
+
+
+def network_suggestions(municipality: register.Municipality) -> list[dict]:
+    """Networks that suit a municipality's profile and that it is not in yet, with why."""
+    from kennisschakel.knowledge.models import Practice
+    from kennisschakel.partnerships.models import NetworkMembership, Partnership
+
+    domains = set(
+        Practice.objects.published()
+        .filter(owner=municipality.organisation)
+        .values_list("domains__slug", flat=True)
+    ) | set(
+        Partnership.objects.filter(partners__organisation=municipality.organisation).values_list(
+            "domains__slug", flat=True
+        )
+    )
+    already = set(
+        NetworkMembership.objects.filter(member=municipality.organisation).values_list(
+            "network__slug", flat=True
+        )
+    )
+    borders = municipality.border_segments.exists()
+    inhabitants = municipality.inhabitants or 0
+    organisations = {o.slug: o for o in register.Organisation.objects.all()}
+    language = translation.get_language() or "nl"
+    found: dict[str, dict] = {}
+    for rule in _network_rules():
+        fits = (
+            municipality.cbs_code in rule.get("municipalities", [])
+            or bool(domains & set(rule.get("domains", [])))
+            or (rule.get("border") and borders)
+            or ("min_inhabitants" in rule and inhabitants >= rule["min_inhabitants"])
+            or ("max_inhabitants" in rule and 0 < inhabitants <= rule["max_inhabitants"])
+        )
+        if not fits:
+            continue
+        label = rule["label_en"] if language.startswith("en") else rule["label_nl"]
+        for slug in rule["networks"]:
+            if slug in already or slug not in organisations:
+                continue
+            entry = found.setdefault(slug, {"network": organisations[slug], "because": []})
+            entry["because"].append(label)
+    return sorted(found.values(), key=lambda e: (-len(e["because"]), e["network"].name))
+
+
+# --------------------------------------------------------------------------- introductions
+
+
+def recipient_of(key: str) -> tuple[register.Organisation, register.ContactPerson | None]:
+    """Who an introduction to a suggestion goes to: the organisation behind it."""
+    from kennisschakel.knowledge.models import Practice
+
+    kind, _sep, ident = key.partition(":")
+    if kind == "municipality":
+        return municipality_by_code(ident).organisation, None
+    if kind == "practice":
+        practice = Practice.objects.published().filter(slug=ident).select_related("owner").first()
+        if practice:
+            return practice.owner, None
+    if kind in {"network", "institution"}:
+        organisation = register.Organisation.objects.filter(slug=ident).first()
+        if organisation:
+            return organisation, None
+    if kind == "person" and ident.isdigit():
+        person = (
+            register.ContactPerson.objects.consented()
+            .filter(pk=int(ident), erased_at__isnull=True)
+            .select_related("organisation")
+            .first()
+        )
+        if person:
+            return person.organisation, person
+    raise ValidationError(_("An introduction to '%(key)s' is not possible.") % {"key": key})
+
+
+def _people_of(organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            role__in=[Role.CONTRIBUTOR, Role.COORDINATOR],
+        )
+    )
+
+
+def _send(template: str, to: list[str], context: dict) -> None:
+    if not to:
+        return
+    with translation.override("nl"):
+        subject, _sep, body = render_to_string(template, context).partition("\n\n")
+    send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, to)
+
+
+@transaction.atomic
+def request_introduction(user, key: str, message: str, question: Question | None = None):
+    if user.organisation is None:
+        raise ValidationError(_("Only people of an organisation can ask for an introduction."))
+    recipient, person = recipient_of(key)
+    if recipient.pk == user.organisation_id:
+        raise ValidationError(_("You cannot ask for an introduction to your own organisation."))
+    message = (message or "").strip()
+    if len(message) < 10:
+        raise ValidationError(_("Say in a few words what you would like to talk about."))
+    if Introduction.objects.filter(
+        asker=user.organisation, recipient=recipient, status=Introduction.Status.REQUESTED
+    ).exists():
+        raise ValidationError(
+            _("You have already asked %(name)s for an introduction; wait for the answer.")
+            % {"name": recipient}
+        )
+    introduction = Introduction.objects.create(
+        question=question,
+        asker=user.organisation,
+        requested_by=user,
+        recipient=recipient,
+        person=person,
+        candidate_key=key,
+        subject=(question.title if question else message[:200]),
+        message=message,
+    )
+    people = [p.email for p in _people_of(recipient)]
+    if person and person.email:
+        people.append(person.email)
+    transaction.on_commit(
+        lambda: _send(
+            "matching/email/introduction_requested.txt",
+            sorted(set(people)),
+            {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())},
+        )
+    )
+    return introduction
+
+
+def _absolute(path: str) -> str:
+    return settings.KENNISSCHAKEL_SITE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def answer_introduction(introduction: Introduction, user, accept: bool, response: str = ""):
+    if introduction.status != Introduction.Status.REQUESTED:
+        raise ValidationError(_("This request has already been answered."))
+    introduction.status = Introduction.Status.ACCEPTED if accept else Introduction.Status.DECLINED
+    introduction.response = (response or "").strip()
+    introduction.responded_by = user
+    introduction.responded_at = timezone.now()
+    introduction.save()
+    if introduction.question and accept:
+        Question.objects.filter(pk=introduction.question_id, status=Question.Status.OPEN).update(
+            status=Question.Status.IN_CONVERSATION
+        )
+    context = {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())}
+    if accept:
+        # Only now do both sides get each other's contact details.
+        transaction.on_commit(
+            lambda: (
+                _send("matching/email/introduction_accepted.txt",
+                      [introduction.requested_by.email], {**context, "to_asker": True}),
+                _send("matching/email/introduction_accepted.txt",
+                      [user.email], {**context, "to_asker": False}),
+            )
+        )  # fmt: skip
+    else:
+        transaction.on_commit(
+            lambda: _send(
+                "matching/email/introduction_declined.txt",
+                [introduction.requested_by.email],
+                context,
+            )
+        )
+    return introduction
+
+
+def withdraw_introduction(introduction: Introduction) -> Introduction:
+    if introduction.status != Introduction.Status.REQUESTED:
+        raise ValidationError(_("This request has already been answered."))
+    introduction.status = Introduction.Status.WITHDRAWN
+    introduction.save(update_fields=["status"])
+    return introduction
+
+
+def introductions_visible_to(user):
+    """The two sides see their introductions; nobody else does (declined ones included)."""
+    if not (user and user.is_authenticated and user.organisation_id):
+        return Introduction.objects.none()
+    from django.db.models import Q
+
+    return Introduction.objects.filter(
+        Q(asker_id=user.organisation_id) | Q(recipient_id=user.organisation_id)
+    ).select_related("asker", "recipient", "requested_by", "responded_by", "question")
