@@ -252,3 +252,16 @@ def test_international_partner_search_and_network_suggestions(client, enschede_c
     assert any("Enschede" in str(row.organisation) for _place, dutch in rows for row in dutch)
     networks = {entry["network"].slug for entry in page.context["networks"]}
     assert "unitown" in networks  # Enschede is a university city
+
+
+def test_explanations_in_english_and_limit_checked(capsys):
+    call_command("match", WEERT_QUESTION, "--municipality", "GM0988", "--international",
+                 "--json", "--language", "en", "--limit", "3")  # fmt: skip
+    rows = json.loads(capsys.readouterr().out)
+    lines = [line for row in rows for line in row["explanation"]]
+    assert any(line.startswith("matches your question on:") for line in lines)
+    assert any("partnership in China" in line or "lies in China" in line for line in lines)
+    too_many = APIClient().post(
+        "/api/v1/matches", {"text": WEERT_QUESTION, "limit": 500}, format="json"
+    )
+    assert too_many.status_code == 400 and "limit" in too_many.content.decode()

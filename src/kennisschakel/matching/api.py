@@ -23,7 +23,7 @@ class MatchRequestSerializer(serializers.Serializer):
     )
     international = serializers.BooleanField(default=False)
     outside_circle = serializers.BooleanField(default=False)
-    limit = serializers.IntegerField(default=10)
+    limit = serializers.IntegerField(default=10, min_value=1, max_value=services.MAX_LIMIT)
 
 
 class MatchSerializer(serializers.Serializer):
@@ -64,8 +64,7 @@ class MatchView(APIView):
                 limit=data["limit"],
             )
         except DjangoValidationError as error:
-            field = "limit" if "suggestions" in " ".join(error.messages) else "text"
-            raise serializers.ValidationError({field: error.messages}) from error
+            raise serializers.ValidationError({"text": error.messages}) from error
         return Response([suggestion.as_dict() for suggestion in found])
 
 
