@@ -274,6 +274,8 @@ def asker_for(organisation_id: int) -> matchengine.Asker:
             practice__owner_id=organisation_id, practice__status=Practice.Status.PUBLISHED
         ).values_list("policydomain__slug", flat=True)
     )
+    if ledger:
+        offers |= ledger["domains"]  # experience from its partnerships is something to give too
     return matchengine.Asker(
         municipality=fact["code"],
         province=fact["province"],
