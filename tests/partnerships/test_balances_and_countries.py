@@ -158,3 +158,51 @@ def test_landscape_lists_municipalities_without_a_network_for_a_domain(client):
         )
     )
     assert not members & {m.organisation_id for m in chosen.context["without_chosen"]}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, None),
+        (datetime.date(2021, 1, 1), datetime.date(2023, 12, 31)),
+        (datetime.date(2022, 6, 1), None),
+    ],  # fmt: skip
+)
+def test_organisation_summary_in_sql_equals_the_engine(start, end):
+    """The municipality page's three GROUP BYs give exactly what the engine computes."""
+    _random_ledger(23, 80)
+    enschede = Municipality.objects.get(cbs_code="GM0153").organisation_id
+    # a disputed and an undated exchange must stay out of both
+    disputed = services.log_activity(
+        {"title": "Betwist", "form": "bijeenkomst", "start_date": datetime.date(2022, 2, 2)},
+        [
+            services.SideInput(services.parse_party("GM0153"), "gave", hours=5),
+            services.SideInput(services.parse_party("GM0988"), "received"),
+        ],
+    )
+    services.confirm_activity(disputed, agree=False)
+    services.log_activity(
+        {"title": "Zonder datum", "form": "bijeenkomst"},
+        [
+            services.SideInput(services.parse_party("GM0153"), "gave"),
+            services.SideInput(services.parse_party("GM0988"), "received"),
+        ],
+    )
+    for organisation_id in (enschede, Municipality.objects.get(cbs_code="GM0988").organisation_id):
+        sql = balances.organisation_summary(organisation_id, start, end)
+        engine = balances.organisation_summary_in_python(organisation_id, start, end)
+        assert sql["undated"] == engine["undated"]
+        got, expected = sql["balance"], engine["balance"]
+        assert got.activity_count == expected.activity_count
+        for field in ("given_activities", "received_activities", "given_hours", "received_hours"):
+            assert getattr(got, field) == pytest.approx(getattr(expected, field)), field
+        assert set(sql["partners"]) == set(engine["partners"])
+        for key, expected in engine["partners"].items():
+            got = sql["partners"][key]
+            assert got.activity_count == expected.activity_count, key
+            assert got.given_activities == pytest.approx(expected.given_activities), key
+            assert got.received_hours == pytest.approx(expected.received_hours), key
+        assert list(sql["trend"]) == list(engine["trend"])
+        for year, expected in engine["trend"].items():
+            assert sql["trend"][year].activity_count == expected.activity_count, year
+            assert sql["trend"][year].given_hours == pytest.approx(expected.given_hours), year
