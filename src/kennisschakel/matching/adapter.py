@@ -99,9 +99,9 @@ def _partnership_facts(facts):
     return by_municipality, by_place
 
 
-def build_candidates() -> list[matchengine.Candidate]:
-    facts = _municipal_facts()
-    by_municipality, by_place = _partnership_facts(facts)
+def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
+    facts = facts if facts is not None else _municipal_facts()
+    by_municipality, by_place = ledger if ledger is not None else _partnership_facts(facts)
     candidates: list[matchengine.Candidate] = []
 
     adoptions = dict(
@@ -254,10 +254,11 @@ def build_candidates() -> list[matchengine.Candidate]:
 
 
 def asker_for(organisation_id: int) -> matchengine.Asker:
-    facts = _municipal_facts()
-    fact = facts[organisation_id]
-    by_municipality, _places = _partnership_facts(facts)
-    ledger = by_municipality.get(organisation_id)
+    """The asking municipality, from the facts the current matcher was built from
+    (call :func:`matcher` first in the same request)."""
+    state = _state() if _state().matcher is not None else _fresh_state()
+    fact = state.facts[organisation_id]
+    ledger = state.by_municipality.get(organisation_id)
     networks = frozenset(
         f"network:{slug}"
         for slug in NetworkMembership.objects.filter(member_id=organisation_id).values_list(
@@ -316,6 +317,8 @@ def _analyzer():
 class _Cache:
     fingerprint = None
     matcher = None
+    facts: dict = {}
+    by_municipality: dict = {}
 
 
 @cache
@@ -323,14 +326,23 @@ def _state() -> _Cache:
     return _Cache()
 
 
-def matcher() -> matchengine.Matcher:
-    """The process's matcher, rebuilt when the data it was built from has changed."""
+def _fresh_state() -> _Cache:
+    """The process's matcher and the facts it was built from, rebuilt when the data changed
+    (one fingerprint query per request decides)."""
     state = _state()
     current = fingerprint()
     if state.matcher is None or state.fingerprint != current:
-        state.matcher = matchengine.Matcher(build_candidates(), analyzer=_analyzer())
+        facts = _municipal_facts()
+        ledger = _partnership_facts(facts)
+        state.matcher = matchengine.Matcher(build_candidates(facts, ledger), analyzer=_analyzer())
+        state.facts, state.by_municipality = facts, ledger[0]
         state.fingerprint = current
-    return state.matcher
+    return state
+
+
+def matcher() -> matchengine.Matcher:
+    """The process's matcher, rebuilt when the data it was built from has changed."""
+    return _fresh_state().matcher
 
 
 def reset() -> None:

@@ -94,7 +94,7 @@ class _ItemSerializer(serializers.ModelSerializer):
         regions = validated.pop("regions", None)
         for name, value in validated.items():
             setattr(instance, name, value)
-        return services.save_question(
+        return services.save_item(
             instance,
             domains if domains is not None else (instance.domains.all() if instance.pk else []),
             countries

@@ -129,8 +129,9 @@ def find_matches(
         types=frozenset(types or ()),
         limit=limit,
     )
+    matcher = adapter.matcher()  # first: the asker is read from the facts it was built from
     asker = adapter.asker_for(municipality.organisation_id) if municipality else None
-    matches = adapter.matcher().match(query, asker)
+    matches = matcher.match(query, asker)
     return [_suggestion(match) for match in matches]
 
 
@@ -161,7 +162,8 @@ def _suggestion(match: matchengine.Match) -> Suggestion:
 
 
 @transaction.atomic
-def save_question(item, domains=(), countries=(), regions=()) -> Question:
+def save_item(item, domains=(), countries=(), regions=()):
+    """Save a question or an offer (both are KnowledgeItems) with its relations."""
     item.text = validate_question_text(item.text)
     item.full_clean(exclude=["domains", "countries", "regions"])
     item.save()

@@ -70,7 +70,7 @@ def question_create(request):
         question.organisation = request.user.organisation
         question.created_by = request.user
         try:
-            services.save_question(
+            services.save_item(
                 question,
                 form.cleaned_data["domains"],
                 form.cleaned_data["countries"],
@@ -98,7 +98,7 @@ def offer_create(request):
         offer = form.save_values(form.save(commit=False))
         offer.organisation = request.user.organisation
         offer.created_by = request.user
-        services.save_question(
+        services.save_item(
             offer, form.cleaned_data["domains"], form.cleaned_data["countries"],
             form.cleaned_data["regions"],
         )  # fmt: skip
@@ -118,7 +118,7 @@ def _edit(request, item, form_class, kind):
     form = form_class(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         saved = form.save_values(form.save(commit=False))
-        services.save_question(
+        services.save_item(
             saved, form.cleaned_data["domains"], form.cleaned_data["countries"],
             form.cleaned_data["regions"],
         )  # fmt: skip

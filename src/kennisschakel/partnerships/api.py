@@ -223,15 +223,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if "sides" not in attrs and self.instance is not None:
-            sides = [
-                services.SideInput(
-                    services.PartyRef(s.organisation, s.place, s.country),
-                    s.direction,
-                    s.participants,
-                    float(s.hours) if s.hours is not None else None,
-                )
-                for s in self.instance.sides.all()
-            ]
+            sides = [services.side_input_of(s) for s in self.instance.sides.all()]
             start = attrs.get("start_date", self.instance.start_date)
             end = attrs.get("end_date", self.instance.end_date)
             try:

@@ -177,15 +177,7 @@ def activity_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Parties beyond the two the form shows stay as they were.
-        extra = [
-            services.SideInput(
-                services.PartyRef(s.organisation, s.place, s.country),
-                s.direction,
-                s.participants,
-                float(s.hours) if s.hours is not None else None,
-            )
-            for s in others[1:]
-        ]
+        extra = [services.side_input_of(s) for s in others[1:]]
         try:
             services.update_activity(
                 activity, _activity_values(data), data["sides"] + extra, data["practices"]

@@ -97,16 +97,19 @@ def parse_party(text: str) -> PartyRef:
     return PartyRef(organisation=municipality.organisation)
 
 
-@transaction.atomic
-def create_partnership(
-    values: dict, partners: list[PartyRef], user=None, motives=(), domains=()
-) -> Partnership:
-    keys = [p.key for p in partners]
-    if len(set(keys)) < 2:
+def _check_partnership(values: dict, partners: list[PartyRef]) -> None:
+    if len({p.key for p in partners}) < 2:
         raise ValidationError(_("A partnership needs at least two different partners."))
     start, end = values.get("start_year"), values.get("end_year")
     if start and end and end < start:
         raise ValidationError(_("The end year lies before the start year."))
+
+
+@transaction.atomic
+def create_partnership(
+    values: dict, partners: list[PartyRef], user=None, motives=(), domains=()
+) -> Partnership:
+    _check_partnership(values, partners)
     partnership = Partnership(**values, created_by=user)
     partnership.slug = partnership.slug or unique_slug(Partnership, partnership.name)
     partnership.full_clean(exclude=["motives", "domains"])
@@ -166,6 +169,12 @@ def log_activity(
     if organisation is None:
         activity.confirmation = ExchangeActivity.Confirmation.CONFIRMED  # from the sources
     activity.save()
+    _create_sides(activity, sides)
+    return activity
+
+
+def _create_sides(activity: ExchangeActivity, sides: list[SideInput]) -> None:
+    day = balance_date_of(activity)
     ActivitySide.objects.bulk_create(
         [
             ActivitySide(
@@ -173,13 +182,22 @@ def log_activity(
                 direction=s.direction,
                 participants=s.participants,
                 hours=s.hours,
-                balance_date=balance_date_of(activity),
+                balance_date=day,
                 **s.party.fields(),
             )
             for s in sides
         ]
     )
-    return activity
+
+
+def side_input_of(side: ActivitySide) -> SideInput:
+    """A stored side as input again, e.g. to keep it when an activity is changed."""
+    return SideInput(
+        PartyRef(side.organisation, side.place, side.country),
+        side.direction,
+        side.participants,
+        float(side.hours) if side.hours is not None else None,
+    )
 
 
 def balance_date_of(activity: ExchangeActivity) -> datetime.date | None:
@@ -209,19 +227,7 @@ def update_activity(
     activity.confirmation_note = ""
     activity.save()
     activity.sides.all().delete()
-    ActivitySide.objects.bulk_create(
-        [
-            ActivitySide(
-                activity=activity,
-                direction=s.direction,
-                participants=s.participants,
-                hours=s.hours,
-                balance_date=balance_date_of(activity),
-                **s.party.fields(),
-            )
-            for s in sides
-        ]
-    )
+    _create_sides(activity, sides)
     if practices is not None:
         activity.practices.set(practices)
     return activity
@@ -243,11 +249,7 @@ def update_partnership(
     partnership: Partnership, values: dict, partners: list[PartyRef], motives=(), domains=()
 ) -> Partnership:
     """Change a partnership; partners are replaced by the given list (at least two)."""
-    if len({p.key for p in partners}) < 2:
-        raise ValidationError(_("A partnership needs at least two different partners."))
-    start, end = values.get("start_year"), values.get("end_year")
-    if start and end and end < start:
-        raise ValidationError(_("The end year lies before the start year."))
+    _check_partnership(values, partners)
     for name, value in values.items():
         setattr(partnership, name, value)
     partnership.full_clean(exclude=["motives", "domains"])
