@@ -1,6 +1,14 @@
-"""Shared fixtures: reference data loaded once per run, users per role, a real SMTP server."""
+"""Shared fixtures: reference data loaded once per run, users per role, a real SMTP server.
+
+The reference and demo data are loaded once per test run. Ordinary tests run
+inside a transaction that is rolled back. Tests that need real commits (threads,
+the live server) use ``committed_db`` or ``transactional_db``; after each such
+test the database is put back exactly as seeded, from a snapshot taken right
+after seeding (SQLite: the backup API; PostgreSQL: a template database).
+"""
 
 import socket
+import sqlite3
 import threading
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -37,15 +45,111 @@ def fresh_search_index():
     practice_search.reset()
 
 
+class SeededSnapshot:
+    """The seeded test database, kept aside so tests that commit can be undone."""
+
+    def __init__(self):
+        from django.db import connection
+
+        self.vendor = connection.vendor
+        self.name = connection.settings_dict["NAME"]
+        self._memory = None
+
+    def _maintenance(self):
+        import psycopg
+        from django.db import connection
+
+        params = connection.get_connection_params()
+        params = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
+        return psycopg.connect(dbname="postgres", autocommit=True, **params)
+
+    def take(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if self.vendor == "sqlite":
+            self._memory = sqlite3.connect(":memory:", check_same_thread=False)
+            with sqlite3.connect(self.name) as source:
+                source.backup(self._memory)
+        elif self.vendor == "postgresql":
+            with self._maintenance() as maintenance:
+                maintenance.execute(f'DROP DATABASE IF EXISTS "{self.name}_seeded"')
+                maintenance.execute(f'CREATE DATABASE "{self.name}_seeded" TEMPLATE "{self.name}"')
+
+    def restore(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        if self.vendor == "sqlite":
+            target = sqlite3.connect(self.name)
+            try:
+                self._memory.backup(target)
+            finally:
+                target.close()
+        elif self.vendor == "postgresql":
+            with self._maintenance() as maintenance:
+                maintenance.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
+                maintenance.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.name}_seeded"')
+        practice_search.reset()
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            with self._maintenance() as maintenance:
+                maintenance.execute(f'DROP DATABASE IF EXISTS "{self.name}_seeded" WITH (FORCE)')
+
+
+_snapshot: SeededSnapshot | None = None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference data once; each test runs in a transaction on top of it."""
+    global _snapshot
     with django_db_blocker.unblock():
         seed_database()
+        _snapshot = SeededSnapshot()
+        _snapshot.take()
+    yield
+    with django_db_blocker.unblock():
+        _snapshot.drop()
+
+
+_COMMITTING_FIXTURES = {"committed_db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def restore_seeded_database_after_commits(request, django_db_blocker):
+    """After a test whose writes were committed, put the seeded database back.
+
+    Autouse fixtures are set up before the ones a test asks for, so this teardown
+    runs after ``transactional_db`` has flushed the tables.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        pytest.fail("Use the committed_db fixture instead of django_db(transaction=True).")
+    yield
+    if _COMMITTING_FIXTURES & set(request.fixturenames) and _snapshot is not None:
+        with django_db_blocker.unblock():
+            _snapshot.restore()
 
 
 @pytest.fixture
-def make_user(db):
+def committed_db(django_db_setup, django_db_blocker):
+    """Database access without a wrapping transaction: every write commits at once.
+
+    For tests with real threads (tests/concurrency.py). The seeded database is
+    restored after the test, so nothing it wrote reaches the next one. Don't
+    combine with ``db``; ``make_user`` and the role fixtures work with both.
+    """
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture
+def make_user(request):
+    if "committed_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+
     def make(role=Role.CONTRIBUTOR, cbs_code=None, organisation=None, email=None, **extra):
         if organisation is None and cbs_code:
             organisation = Municipality.objects.get(cbs_code=cbs_code).organisation

@@ -19,3 +19,12 @@ STORAGES = {
 }  # noqa: F405
 STATIC_ROOT = None  # whitenoise serves from the finders; no collectstatic in tests
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not keep connections)
+
+# SQLite tests run on a file, not in memory: concurrency tests need real
+# connections from several threads with the same locking as production (WAL,
+# busy timeout, IMMEDIATE transactions). One file per test process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

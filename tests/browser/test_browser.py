@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, seed_database
+from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -28,8 +28,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser_page(live_server, transactional_db):
     from playwright.sync_api import sync_playwright
 
-    # transactional tests start from an emptied database: load the register again.
-    seed_database()
+    # The database is the seeded one: tests/conftest.py restores it after every
+    # test that commits, so a live-server test never starts from emptied tables.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
