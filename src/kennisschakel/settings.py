@@ -14,8 +14,10 @@ environment, so one settings module serves both:
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("KENNISSCHAKEL_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KENNISSCHAKEL_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty = none.
+# core/clientip.py is the one place that reads it (docs/security.md).
+TRUSTED_PROXIES = env_list("KENNISSCHAKEL_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +69,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "axes",
+    "csp",
     "kennisschakel.core",
     "kennisschakel.register",
     "kennisschakel.accounts",
@@ -75,9 +81,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kennisschakel.core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kennisschakel.core.middleware.SiteLocaleMiddleware",
+    # NUL bytes and out-of-range numbers: 400 before any view or query sees them.
+    "kennisschakel.core.middleware.MalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,17 +118,33 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections only pay off with a fixed number of worker threads (a process
+# pool such as gunicorn's sync workers). A server that starts a thread per request would
+# strand one open connection per finished thread until PostgreSQL refuses new clients,
+# so the default closes each connection at the end of its request (docs: README).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'kennisschakel.sqlite3'}"),
-        conn_max_age=int(os.environ.get("KENNISSCHAKEL_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("KENNISSCHAKEL_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if "DATABASE_URL" not in os.environ:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL lets the dev server read while a seed or import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL: readers never wait for a writer; NORMAL is durable in WAL mode except
+            # for the last transactions before a power cut, and much faster than FULL.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Writers queue for the lock for up to 20 s instead of failing at once.
+            "timeout": 20,
+            # Every transaction takes the write lock at BEGIN, so a read-modify-write
+            # cannot fail half-way with "database is locked" when it upgrades (and
+            # select_for_update, a no-op on SQLite, is not needed to serialise it).
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -143,13 +169,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Brute-force protection: lock a username+IP pair after five failures for an hour.
+# Brute-force protection (accounts/lockout.py): lock an address+client pair after five
+# failures for an hour, and an address after KENNISSCHAKEL_ACCOUNT_FAILURE_LIMIT failures
+# from all clients together. The address is normalised (one counter whatever its case);
+# the client is core.clientip.client_ip (X-Forwarded-For only from TRUSTED_PROXIES).
 AXES_FAILURE_LIMIT = int(os.environ.get("KENNISSCHAKEL_AXES_FAILURE_LIMIT", "5"))
+KENNISSCHAKEL_ACCOUNT_FAILURE_LIMIT = int(
+    os.environ.get("KENNISSCHAKEL_ACCOUNT_FAILURE_LIMIT", "50")
+)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kennisschakel.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "kennisschakel.core.clientip.client_ip"
+AXES_HANDLER = "kennisschakel.accounts.lockout.AccountLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "kennisschakel.accounts.lockout.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# API tokens expire this many days after they were made (accounts/tokens.py).
+KENNISSCHAKEL_TOKEN_TTL_DAYS = int(os.environ.get("KENNISSCHAKEL_TOKEN_TTL_DAYS", "30"))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -162,15 +201,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files are never served straight from MEDIA_ROOT: a view checks who may see them
+# (drafts' files stay private). "django" streams them itself; behind nginx use
+# "x-accel-redirect" (an `internal` location at KENNISSCHAKEL_FILE_SERVING_PREFIX aliasing
+# MEDIA_ROOT), behind Apache mod_xsendfile "x-sendfile".
+KENNISSCHAKEL_FILE_SERVING = os.environ.get("KENNISSCHAKEL_FILE_SERVING", "django")
+KENNISSCHAKEL_FILE_SERVING_PREFIX = os.environ.get(
+    "KENNISSCHAKEL_FILE_SERVING_PREFIX", "/protected-media/"
+)
+# Spreadsheet imports (practices, register): files above this size are refused unread.
+KENNISSCHAKEL_IMPORT_MAX_BYTES = int(
+    os.environ.get("KENNISSCHAKEL_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    # One storage with debug on or off, so every `collectstatic` writes the manifest that
+    # production needs (hashed names, compressed copies). With debug on it hands out plain
+    # names; a file missing from the manifest is logged and served unhashed, never a 500,
+    # and `kennisschakel check` warns while the manifest is missing (core/staticfiles.py).
+    "staticfiles": {"BACKEND": "kennisschakel.core.staticfiles.ManifestStaticFilesStorage"},
 }
 # Serve files straight from the apps' static folders in development and tests.
 WHITENOISE_USE_FINDERS = DEBUG or env_flag("KENNISSCHAKEL_TESTING")
@@ -204,9 +253,42 @@ if not DEBUG and not env_flag("KENNISSCHAKEL_TESTING"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Content-Security-Policy (django-csp): only this site's own files run, plus inline scripts
+# that carry the per-response nonce ({{ request.csp_nonce }}). No inline event handlers, no
+# eval (htmx is configured with allowEval=false in base.html), no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Browser features the site never uses (core.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kennisschakel.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -264,6 +346,13 @@ if OIDC_ENABLED:
     OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
     OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
     OIDC_RP_SCOPES = "openid email profile"
+    # A refused sign-in (e.g. an unverified address) comes back to the login page with why.
+    LOGIN_REDIRECT_URL_FAILURE = "/account/inloggen/"
+    # The login form posts to this site, which redirects to the identity provider:
+    # browsers check form-action against that redirect too.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT))
+    )
     # New SSO users start as readers without an organisation until a facilitator assigns one.
     OIDC_CREATE_USER = env_flag("OIDC_CREATE_USER", True)
 
@@ -272,3 +361,13 @@ PLACES_MIN_POPULATION = int(os.environ.get("KENNISSCHAKEL_PLACES_MIN_POPULATION"
 
 # Absolute address of the site, for links in emails sent outside a request.
 KENNISSCHAKEL_SITE_URL = os.environ.get("KENNISSCHAKEL_SITE_URL", "http://127.0.0.1:8000")
+
+# The monitor (monitor/services.py explains the lock-out; monitor/imports.py the limits).
+MONITOR_RESULTS_ACCESS_DAYS = int(os.environ.get("KENNISSCHAKEL_MONITOR_RESULTS_DAYS", "365"))
+MONITOR_CODE_FAILURE_LIMIT = 10  # wrong codes per client per window
+MONITOR_CODE_WAVE_FAILURE_LIMIT = 100  # wrong codes per wave, all clients, per window
+MONITOR_CODE_LOCKOUT_MINUTES = 30
+MONITOR_FORWARDS_PER_DAY = 5  # forwards to colleagues per invitation per 24 hours
+MONITOR_LIVE_FORWARD_CODES = 10  # live colleague codes per invitation
+MONITOR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+MONITOR_IMPORT_MAX_ROWS = 5000

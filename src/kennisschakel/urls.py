@@ -18,5 +18,6 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "kennisschakel.core.views.bad_request"
 handler403 = "kennisschakel.core.views.permission_denied"
 handler404 = "kennisschakel.core.views.page_not_found"

@@ -334,7 +334,7 @@ def test_csv_round_trip_into_another_wave(answered_wave, instrument):
     assert header[:2] == ["cbs_code", "name"]
     assert header[2:] == list(answered_wave.instrument.engine().csv_columns)
     enschede = next(row for row in rows if row["cbs_code"] == ENSCHEDE)
-    assert enschede["raad_onderwerp_1"] == TRICKY_TEXT
+    assert enschede["raad_onderwerp_1"] == "'" + TRICKY_TEXT  # escaped (issue 10 D21)
     assert enschede["activiteiten__stedenband"] == "1"
     assert enschede["activiteiten__netwerken"] == "0"
     assert enschede["redenen_geen_beleid__anders"] == ""  # not asked: empty, not 0
@@ -367,7 +367,8 @@ def test_xlsx_has_the_csv_layout_and_values_not_formulas(answered_wave, instrume
         assert ["" if v is None else str(v) for v in xlsx_row] == csv_row
     enschede = dict(zip(values[0], next(r for r in values if r[0] == ENSCHEDE), strict=True))
     assert enschede["uren_op_papier"] == 12.5 and enschede["activiteiten__stedenband"] == 1
-    assert enschede["raad_onderwerp_1"] == TRICKY_TEXT  # a text, not a formula
+    # A text, not a formula, and escaped (issue 10 D21) so editing the cell keeps it text.
+    assert enschede["raad_onderwerp_1"] == "'" + TRICKY_TEXT
     column = values[0].index("raad_onderwerp_1") + 1
     row = next(i for i, r in enumerate(values, start=1) if r[0] == ENSCHEDE)
     assert sheet.cell(row=row, column=column).data_type == "s"

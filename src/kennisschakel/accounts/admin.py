@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.accounts.forms import AdminLoginForm
 from kennisschakel.accounts.models import User
 
 
@@ -22,3 +23,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
         (_("Person"), {"fields": ["full_name", "organisation", "role"]}),
     ]
+
+
+# The admin login goes through the same one-attempt-at-a-time lock-out as the site's.
+admin.site.login_form = AdminLoginForm

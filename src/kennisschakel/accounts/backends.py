@@ -1,5 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
+from kennisschakel.accounts.models import normalise_email
+
 
 class EmailBackend(ModelBackend):
     """Log in with an email address, case-insensitively."""
@@ -8,4 +10,4 @@ class EmailBackend(ModelBackend):
         email = username or kwargs.get("email")
         if email is None or password is None:
             return None
-        return super().authenticate(request, username=email.strip().lower(), password=password)
+        return super().authenticate(request, username=normalise_email(email), password=password)

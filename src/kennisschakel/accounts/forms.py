@@ -1,9 +1,22 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.accounts.lockout import authenticate_serially
 
-class EmailLoginForm(AuthenticationForm):
+
+class SerialLoginMixin:
+    """Check one address's password one attempt at a time, so the lock-out count holds
+    under parallel requests (accounts/lockout.py)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        parent_clean = super().clean
+        return authenticate_serially(parent_clean, username)
+
+
+class EmailLoginForm(SerialLoginMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -16,3 +29,7 @@ class EmailLoginForm(AuthenticationForm):
         ),
         "inactive": _("This account has been deactivated."),
     }
+
+
+class AdminLoginForm(SerialLoginMixin, AdminAuthenticationForm):
+    """The admin's login, with the same serialised lock-out as the site's."""

@@ -1,9 +1,26 @@
-"""Users: a person with an email address who belongs to one organisation and has one role."""
+"""Users: a person with an email address who belongs to one organisation and has one role.
+
+An email address is one identity whatever its case: it is stored normalised
+(:func:`normalise_email`), and the database refuses a second account whose
+address differs only in case. Login, the lock-out key, password reset and
+single sign-on all look addresses up through the same normalisation.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def normalise_email(value: str | None) -> str:
+    """The one spelling of an address: no surrounding space, lower case throughout.
+
+    Strictly, the part before the @ may be case-sensitive; no mail provider a
+    municipality uses treats it so, and one person must not get two accounts
+    (or two lock-out counters) by typing a capital.
+    """
+    return (value or "").strip().lower()
 
 
 class Role(models.TextChoices):
@@ -19,9 +36,9 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create(self, email, password, **fields):
-        if not email:
+        if not normalise_email(email):
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -36,7 +53,7 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+        return self.get(email__iexact=normalise_email(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -65,6 +82,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Also holds for writes that skip save(): update(), bulk_create(), raw SQL.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_case_insensitive_unique",
+                violation_error_message=_("An account with this email address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -75,9 +100,30 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def clean(self):
+        super().clean()
+        # Before the unique checks of full_clean(), so forms see a case variant as taken.
+        self.email = normalise_email(self.email)
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self._password_disabled = True
+
+    def _password_replaced(self) -> bool:
+        """True when this save stores a new password (set_password keeps the raw one in
+        ``_password`` until the save; Django's silent rehash on login clears it first)."""
+        return self._password is not None or getattr(self, "_password_disabled", False)
+
     def save(self, *args, **kwargs):
-        self.email = self.email.lower()
+        self.email = normalise_email(self.email)
+        password_replaced = self._password_replaced() and not self._state.adding
         super().save(*args, **kwargs)
+        self._password_disabled = False
+        if password_replaced:
+            # A changed or reset password ends every API token made with the old one.
+            from kennisschakel.accounts.tokens import revoke_tokens
+
+            revoke_tokens(self)
 
     @property
     def is_facilitator(self) -> bool:

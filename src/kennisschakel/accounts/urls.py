@@ -8,7 +8,8 @@ urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("profiel/", views.profile, name="profile"),
-    path("profiel/token/", views.renew_token, name="renew-token"),
+    path("profiel/token/", views.renew_token_view, name="renew-token"),
+    path("profiel/token/intrekken/", views.revoke_token_view, name="revoke-token"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verstuurd/",

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from kennisschakel.accounts.forms import EmailLoginForm
+from kennisschakel.accounts.lockout import forget_failures
+from kennisschakel.accounts.tokens import expires_at, is_expired, renew_token, revoke_tokens
 
 
 class LoginView(auth_views.LoginView):
@@ -27,17 +29,36 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saving the password also revokes API tokens
+        # The owner proved the address through the email link; the lock-out page
+        # promises that a new password lets them back in.
+        forget_failures(form.user.email)
+        return response
+
 
 @login_required
 def profile(request):
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"token": token})
+    context = {
+        "token": token,
+        "token_expires": expires_at(token) if token else None,
+        "token_expired": bool(token and is_expired(token)),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required
 @require_POST
-def renew_token(request):
-    Token.objects.filter(user=request.user).delete()
-    Token.objects.create(user=request.user)
+def renew_token_view(request):
+    renew_token(request.user)
     messages.success(request, _("A new API token has been made; the old one no longer works."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def revoke_token_view(request):
+    revoke_tokens(request.user)
+    messages.success(request, _("Your API token has been revoked; programs using it are refused."))
     return redirect("accounts:profile")

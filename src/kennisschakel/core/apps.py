@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "kennisschakel.core"
     label = "core"
     verbose_name = "Kennisschakel"
+
+    def ready(self):
+        from kennisschakel.core import staticfiles  # noqa: F401  (registers its system check)

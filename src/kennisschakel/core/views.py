@@ -17,6 +17,10 @@ def home(request):
     return render(request, "core/home.html", {"counts": counts, "provinces": provinces})
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"message": str(exception) if exception else ""}, status=403)
 

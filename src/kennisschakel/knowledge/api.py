@@ -11,11 +11,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from kennisschakel.accounts.permissions import can_create
+from kennisschakel.core.versioning import (
+    PreconditionFailed,
+    VersionConflict,
+    expected_version_from,
+)
 from kennisschakel.knowledge import services
 from kennisschakel.knowledge.facets import parse_filters
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.rules import can_adopt
 from kennisschakel.knowledge.search import FACETS, practice_search
+from kennisschakel.knowledge.validation import practice_rule_errors
 from kennisschakel.register.models import PolicyDomain
 
 
@@ -67,6 +73,14 @@ class PracticeSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False)
     learning_types = serializers.ListField(child=serializers.CharField(), read_only=True)
     adopted_by = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Version of the practice; every save raises it. Send the version you read "
+        "(or the ETag in If-Match) with a PATCH: when someone saved in between, the answer is "
+        "412 and nothing is changed.",
+    )
 
     class Meta:
         model = Practice
@@ -75,7 +89,7 @@ class PracticeSerializer(serializers.ModelSerializer):
             "learning_types", "maturity", "evidence_url", "effort_cost", "period_start",
             "period_end", "context_urbanity", "context_legal_basis", "context_partners",
             "negative_lessons", "languages", "tags", "source", "status", "published_at",
-            "updated_at", "adopted_by",
+            "updated_at", "adopted_by", "version",
         ]  # fmt: skip
         read_only_fields = ["slug", "owner", "published_at", "updated_at"]
 
@@ -83,33 +97,46 @@ class PracticeSerializer(serializers.ModelSerializer):
         return sorted(a.organisation.slug for a in practice.adoptions.all() if a.took_over)
 
     def validate_title(self, value):
-        if len(value.strip()) < 5:
-            raise serializers.ValidationError(_("Give a title of at least 5 characters."))
         return value.strip()
 
     def validate(self, attrs):
-        start = attrs.get("period_start", getattr(self.instance, "period_start", None))
-        end = attrs.get("period_end", getattr(self.instance, "period_end", None))
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"period_end": _("The end year lies before the start year.")}
-            )
+        """The same rules as the form: the values as they will be stored must pass them."""
+        values = {name: getattr(self.instance, name, None) for name in RULE_FIELDS}
+        if self.instance is not None:
+            values["domains"] = list(self.instance.domains.all())
+        values.update({k: v for k, v in attrs.items() if k in RULE_FIELDS})
+        errors = practice_rule_errors(values)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
-    def _save(self, practice, validated):
+    def _save(self, practice, validated, expected_version=None):
         relations = {}
         if "domains" in validated:
             relations["domains"] = validated.pop("domains")
         for name, value in validated.items():
             setattr(practice, name, value)
-        return services.save_practice(practice, self.context["request"].user, relations)
+        return services.save_practice(
+            practice,
+            self.context["request"].user,
+            relations,
+            expected_version=expected_version,
+        )
 
     def create(self, validated):
+        validated.pop("version", None)
         user = self.context["request"].user
         return self._save(Practice(owner=user.organisation), validated)
 
     def update(self, practice, validated):
-        return self._save(practice, validated)
+        expected = expected_version_from(self.context["request"], validated.pop("version", None))
+        try:
+            return self._save(practice, validated, expected_version=expected)
+        except VersionConflict as conflict:
+            raise PreconditionFailed() from conflict
+
+
+RULE_FIELDS = ("title", "domains", "kind", "negative_lessons", "period_start", "period_end")
 
 
 @extend_schema_view(
@@ -125,7 +152,11 @@ class PracticeSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="One practice", tags=["practices"]),
     create=extend_schema(summary="Add a practice for your own organisation", tags=["practices"]),
     partial_update=extend_schema(
-        summary="Update a practice of your own organisation", tags=["practices"]
+        summary="Update a practice of your own organisation",
+        description='Send the version you read, as `If-Match: "<version>"` (the ETag of the '
+        "GET) or as the `version` field, and the update is refused with 412 Precondition Failed "
+        "when someone else saved the practice in between.",
+        tags=["practices"],
     ),
 )
 class PracticeViewSet(
@@ -137,6 +168,8 @@ class PracticeViewSet(
 ):
     serializer_class = PracticeSerializer
     lookup_field = "slug"
+    # Slugs only: anything else (a NUL byte, say) is a plain 404 before the database sees it.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends: list = []
     queryset = Practice.objects.all()
@@ -170,6 +203,16 @@ class PracticeViewSet(
         return Response(
             {"count": result.total, "page": page, "results": data, "facets": result.facet_counts}
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
 
     def perform_create(self, serializer):
         if self.request.user.organisation is None:

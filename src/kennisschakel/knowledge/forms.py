@@ -1,10 +1,10 @@
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.versioning import VersionedFormMixin
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.uploads import validate_upload
+from kennisschakel.knowledge.validation import practice_rule_errors
 from kennisschakel.register.models import ContactPerson, Organisation, PolicyDomain
 
 
@@ -23,7 +23,7 @@ def domain_label(domain: PolicyDomain) -> str:
     return f"{domain.parent.name} › {domain.name}" if domain.parent else domain.name
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(VersionedFormMixin, forms.ModelForm):
     transfer = forms.MultipleChoiceField(
         label=_("What is transferred"),
         choices=TransferCategory.choices,
@@ -96,27 +96,15 @@ class PracticeForm(forms.ModelForm):
             )
 
     def clean_title(self):
-        title = self.cleaned_data["title"].strip()
-        if len(title) < 5:
-            raise forms.ValidationError(_("Give a title of at least 5 characters."))
-        return title
+        return self.cleaned_data["title"].strip()
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        this_year = datetime.date.today().year
-        for name in ("period_start", "period_end"):
-            year = cleaned.get(name)
-            if year is not None and not 1950 <= year <= this_year + 10:
-                self.add_error(
-                    name, _("Give a year between 1950 and %(max)s.") % {"max": this_year + 10}
-                )
-        if start and end and end < start:
-            self.add_error("period_end", _("The end year lies before the start year."))
-        if cleaned.get("kind") == Practice.Kind.LESSON and not cleaned.get("negative_lessons"):
-            self.add_error(
-                "negative_lessons", _("A lesson says what did not work: fill in this field.")
-            )
+        # The shared rules (also applied by the API); fields that already failed
+        # their own checks (or are missing) keep their first message.
+        for name, message in practice_rule_errors(cleaned).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
         return cleaned
 
 
@@ -175,6 +163,16 @@ class ImportForm(forms.Form):
         help_text=_("One practice per row; the first row names the columns."),
     )
     publish = forms.BooleanField(label=_("Publish the imported practices at once"), required=False)
+
+    def clean_file(self):
+        from kennisschakel.knowledge.spreadsheets import UnreadableFile, check_import_size
+
+        upload = self.cleaned_data["file"]
+        try:
+            check_import_size(upload.size)  # before a byte of it is read
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
 
 
 __all__ = ["Maturity"]

@@ -1,10 +1,13 @@
 """The knowledge bank: practices and lessons, their attachments, history and adoptions."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.versioning import VersionedModel
 from kennisschakel.register.models import (
     ContactPerson,
     ForeignPlace,
@@ -67,7 +70,7 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(models.Q(status=Practice.Status.PUBLISHED) | own).distinct()
 
 
-class Practice(models.Model):
+class Practice(VersionedModel):
     class Kind(models.TextChoices):
         PRACTICE = "praktijk", _("practice")
         LESSON = "les", _("lesson")
@@ -154,12 +157,17 @@ class Practice(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"practices/{instance.practice_id}/{filename}"
+    """An unguessable place: a random folder per file, so no one finds files by counting.
+
+    The original name is kept in ``Attachment.original_name`` (for the download's
+    file name); files are only handed out by ``views.attachment_download``.
+    """
+    return f"practices/{instance.practice_id}/{secrets.token_urlsafe(16)}/{filename}"
 
 
 class Attachment(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kennisschakel.accounts.models import Role, User
-from kennisschakel.core.slugs import unique_slug
+from kennisschakel.core.slugs import save_with_unique_slug
+from kennisschakel.core.versioning import claim_version
 from kennisschakel.knowledge.models import Adoption, Attachment, Practice
 from kennisschakel.knowledge.search import analyse
 
@@ -36,22 +37,32 @@ def _diff(before: dict, after: dict) -> dict:
 
 @transaction.atomic
 def save_practice(
-    practice: Practice, user: User | None, relations: dict | None = None, note: str = ""
+    practice: Practice,
+    user: User | None,
+    relations: dict | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Practice:
     """Create or update a practice: keeps the search terms and the edit history in step.
 
     ``relations`` maps many-to-many names (domains, co_owners, contacts,
-    foreign_places) to their new members.
+    foreign_places) to their new members. ``expected_version`` is the version
+    the editor loaded: when someone else saved in between, ``VersionConflict``
+    is raised and nothing is written (see ``core.versioning``). A new practice
+    always gets a unique slug, also when others save the same title at once.
     """
+    if practice.pk:
+        claim_version(practice, expected_version)
     before = _snapshot(Practice.objects.get(pk=practice.pk)) if practice.pk else {}
-    if not practice.slug:
-        practice.slug = unique_slug(Practice, practice.title, fallback="praktijk")
     if practice.status == Practice.Status.PUBLISHED and practice.published_at is None:
         practice.published_at = timezone.now()
     if practice.pk is None and user is not None and practice.created_by is None:
         practice.created_by = user
     practice.search_terms = analyse(practice)
-    practice.save()
+    if practice.slug:
+        practice.save()
+    else:
+        save_with_unique_slug(practice, practice.title, fallback="praktijk")
     for name, members in (relations or {}).items():
         getattr(practice, name).set(members)
     after = _snapshot(practice)

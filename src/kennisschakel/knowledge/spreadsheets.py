@@ -8,14 +8,20 @@ web page; one bad row anywhere means nothing is written.
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from kennisschakel.core.tabular import escape_formula, unescape_formula
 from kennisschakel.knowledge.forms import PracticeForm
 from kennisschakel.knowledge.models import Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.services import save_practice
+from kennisschakel.knowledge.uploads import check_zip_archive
 from kennisschakel.register.models import Organisation, PolicyDomain
 from kennisschakel.text.folding import fold
 
@@ -52,6 +58,8 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the file as a whole
+            return self.message
         return _("Row %(row)s, column '%(column)s': %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -65,26 +73,110 @@ class ImportOutcome:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts keyed by header."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be imported; the message says why, for the user."""
 
+
+def max_import_bytes() -> int:
+    return settings.KENNISSCHAKEL_IMPORT_MAX_BYTES
+
+
+def check_import_size(size: int) -> None:
+    """The first check of any import, before a byte is parsed."""
+    if size > max_import_bytes():
+        raise UnreadableFile(
+            _("The file is %(size)s; the limit for an import is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_import_bytes())}
+        )
+
+
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+
+
+def _first_rows(rows, max_rows: int) -> list[list]:
+    """The header and up to ``max_rows`` rows, stopping (unparsed) as soon as there are more."""
+    values = []
+    for row in rows:
+        values.append(row)
+        if len(values) > max_rows + 1:
+            raise _too_many_rows()
+    return values
+
+
+def _xlsx_values(name: str, content: bytes, max_rows: int) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    not_excel = UnreadableFile(
+        _("'%(name)s' is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV (UTF-8).")
+        % {"name": name}
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            check_zip_archive(archive, name)
+            if "xl/workbook.xml" not in archive.namelist():
+                raise not_excel
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        values = [
+        if not workbook.worksheets:
+            raise not_excel
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        return [
             ["" if cell is None else str(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True)
+            for row in _first_rows(rows, max_rows)
         ]
-    else:
+    except ValidationError as error:
+        raise UnreadableFile(" ".join(error.messages)) from error
+    except UnreadableFile:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise not_excel from error
+
+
+def _csv_values(name: str, content: bytes, max_rows: int) -> list[list[str]]:
+    try:
         text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            _("'%(name)s' is not a CSV file in UTF-8. Save it as CSV (UTF-8) or as .xlsx.")
+            % {"name": name}
+        ) from error
+    try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        values = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return _first_rows(csv.reader(io.StringIO(text), dialect), max_rows)
+    except csv.Error as error:
+        raise UnreadableFile(_("The file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def read_rows(name: str, content: bytes, max_rows: int | None = None) -> list[dict[str, str]]:
+    """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts keyed by header.
+
+    The content decides the format, not the name or the browser's content
+    type; a name ending in .xlsx must hold a workbook. Size and row count are
+    checked before the rows are parsed; ``UnreadableFile`` says what is wrong.
+    Values that an export protected against formula injection are read back
+    as they were.
+    """
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    check_import_size(len(content))
+    if content.startswith(b"PK\x03\x04"):
+        values = _xlsx_values(name, content, max_rows)
+    elif name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise UnreadableFile(
+            _("'%(name)s' is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV (UTF-8).")
+            % {"name": name}
+        )
+    else:
+        values = _csv_values(name, content, max_rows)
     if not values:
         return []
     header = [fold(h).replace(" ", "_") for h in values[0]]
     return [
-        dict(zip(header, row, strict=False)) for row in values[1:] if any(c.strip() for c in row)
+        dict(zip(header, (unescape_formula(c) for c in row), strict=False))
+        for row in values[1:]
+        if any(c.strip() for c in row)
     ]
 
 
@@ -109,10 +201,8 @@ def import_practices(name: str, content: bytes, user, publish: bool = False) -> 
     outcome = ImportOutcome()
     try:
         rows = read_rows(name, content)
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
-        outcome.problems.append(
-            RowProblem(0, "", _("The file cannot be read: %(error)s") % {"error": error})
-        )
+    except UnreadableFile as error:
+        outcome.problems.append(RowProblem(0, "", str(error)))
         return outcome
     if not rows:
         outcome.problems.append(RowProblem(0, "", _("The file has no rows.")))
@@ -249,7 +339,11 @@ def export_rows(practices) -> list[dict]:
 
 
 def export_csv(practices) -> str:
-    rows = export_rows(practices)
+    """CSV for spreadsheets: text that would start a formula is escaped (OWASP)."""
+    rows = [
+        {column: escape_formula(value) for column, value in row.items()}
+        for row in export_rows(practices)
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()) if rows else ["slug", *COLUMNS])
     writer.writeheader()

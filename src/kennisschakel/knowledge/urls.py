@@ -13,6 +13,11 @@ urlpatterns = [
     path("praktijken/<slug:slug>/bewerken/", views.practice_edit, name="practice-edit"),
     path("praktijken/<slug:slug>/status/", views.practice_status, name="practice-status"),
     path("praktijken/<slug:slug>/bestanden/", views.attachment_upload, name="attachment-upload"),
+    path(
+        "praktijken/<slug:slug>/bestanden/<int:pk>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("praktijken/<slug:slug>/overname/", views.adoption_create, name="adoption-create"),
     path(
         "praktijken/<slug:slug>/overname/<int:pk>/reactie/",

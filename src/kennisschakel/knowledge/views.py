@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import can_create, can_edit
+from kennisschakel.core.versioning import VersionConflict
 from kennisschakel.knowledge import services
+from kennisschakel.knowledge.downloads import serve_file
 from kennisschakel.knowledge.facets import describe_facets, parse_filters
 from kennisschakel.knowledge.forms import (
     AdoptionForm,
@@ -130,6 +132,7 @@ def practice_detail(request, slug):
 
 def _practice_form_page(request, practice, organisation, template="knowledge/practice_form.html"):
     form = PracticeForm(request.POST or None, instance=practice, organisation=organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
         practice = form.save(commit=False)
         if practice.owner_id is None:
@@ -141,10 +144,20 @@ def _practice_form_page(request, practice, organisation, template="knowledge/pra
             "contacts": form.cleaned_data["contacts"],
             "co_owners": form.cleaned_data["co_owners"],
         }
-        services.save_practice(practice, request.user, relations=relations)
-        messages.success(request, _("The practice has been saved."))
-        return redirect(practice.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
+        try:
+            services.save_practice(
+                practice, request.user, relations=relations, expected_version=form.expected_version
+            )
+        except VersionConflict:
+            # Someone saved in between: show what they changed, keep what this editor typed.
+            practice = Practice.objects.get(pk=practice.pk)
+            form.reject_stale(practice)
+            status = 409
+        else:
+            messages.success(request, _("The practice has been saved."))
+            return redirect(practice.get_absolute_url())
+    elif request.method == "POST":
+        status = 400
     return render(request, template, {"form": form, "practice": practice}, status=status)
 
 
@@ -202,6 +215,19 @@ def attachment_upload(request, slug):
         "knowledge/attachment_form.html",
         {"form": form, "practice": practice},
         status=status,
+    )
+
+
+def attachment_download(request, slug, pk):
+    """A practice's file, for whoever may see the practice: anyone once it is published;
+    while it is a draft only its owners and facilitators (others get a 404, as for the page)."""
+    practice = _visible_practice(request, slug)
+    attachment = get_object_or_404(practice.attachments, pk=pk)
+    return serve_file(
+        attachment.file,
+        attachment.original_name,
+        attachment.content_type,
+        private=practice.status != Practice.Status.PUBLISHED,
     )
 
 
@@ -295,7 +321,8 @@ def practice_import(request):
                 request, _("%(count)s practices imported.") % {"count": len(outcome.created)}
             )
             return redirect("knowledge:my-practices")
-    status = 400 if outcome and outcome.problems else 200
+    invalid = request.method == "POST" and (not form.is_valid() or outcome.problems)
+    status = 400 if invalid else 200
     return render(
         request, "knowledge/import_form.html", {"form": form, "outcome": outcome}, status=status
     )

@@ -9,7 +9,7 @@ stands; places abroad only when a Dutch municipality is already linked to them.
 from collections import defaultdict
 from functools import cache
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 
 from kennisschakel import matchengine
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice
@@ -55,9 +55,10 @@ def _partnership_facts(facts):
 
     by_municipality = defaultdict(empty_profile)
     by_place = defaultdict(lambda: {"municipalities": set(), "since": None, "texts": []})
+    # A municipality named by another counts only once it has confirmed (issue 10, C16).
     partners = PartnershipPartner.objects.select_related(
         "partnership", "place__country__world_region", "country__world_region"
-    ).filter(partnership__status__in=ACTIVE)
+    ).filter(partnership__status__in=ACTIVE, status=PartnershipPartner.Status.CONFIRMED)
     domains = defaultdict(set)
     for partnership_id, slug in Partnership.domains.through.objects.values_list(
         "partnership_id", "policydomain__slug"
@@ -294,7 +295,8 @@ def fingerprint() -> tuple:
         Practice.objects.aggregate(n=Count("id"), t=Max("updated_at")),
         Question.objects.aggregate(n=Count("id"), t=Max("updated_at")),
         Offer.objects.aggregate(n=Count("id"), t=Max("updated_at")),
-        Partnership.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        # version: also raised when a partner confirms or declines (no updated_at change).
+        Partnership.objects.aggregate(n=Count("id"), t=Max("updated_at"), v=Sum("version")),
         register.ContactPerson.objects.aggregate(
             n=Count("id", filter=Q(consent_given_at__isnull=False)),
             t=Max("consent_given_at"),

@@ -1,9 +1,10 @@
 """REST API: /api/v1/matches, /questions, /offers and /introductions."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -227,14 +228,20 @@ class IntroductionSerializer(serializers.ModelSerializer):
     def create(self, validated):
         user = self.context["request"].user
         question = validated.get("question")
-        if question is not None and question.organisation_id != user.organisation_id:
-            raise exceptions.PermissionDenied(_("That question is not your municipality's."))
+        # The same rule as the site (rules.may_request_introduction): readers cannot ask.
+        if not rules.may_request_introduction(user, question):
+            raise exceptions.PermissionDenied(rules.why_no_introduction(user, question))
         try:
             return services.request_introduction(
                 user, validated["candidate_key"], validated["message"], question
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError({"candidate": error.messages}) from error
+
+
+class AlreadyAnswered(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "already_answered"
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -279,6 +286,8 @@ class IntroductionViewSet(
                 serializer.validated_data["accept"],
                 serializer.validated_data.get("response", ""),
             )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"status": error.messages}) from error
+        except services.AlreadyAnswered as error:
+            raise AlreadyAnswered(" ".join(error.messages)) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(" ".join(error.args)) from error
         return Response(IntroductionSerializer(introduction, context={"request": request}).data)

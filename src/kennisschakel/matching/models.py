@@ -161,7 +161,13 @@ class Introduction(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(asker=models.F("recipient")), name="no_introduction_to_self"
-            )
+            ),
+            # One open request per pair, also when two are sent at the same moment.
+            models.UniqueConstraint(
+                fields=["asker", "recipient"],
+                condition=models.Q(status="requested"),
+                name="one_open_introduction_per_pair",
+            ),
         ]
 
     def __str__(self) -> str:

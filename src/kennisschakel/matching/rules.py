@@ -1,7 +1,19 @@
-"""Who may change questions, offers and introductions (see kennisschakel.accounts.permissions)."""
+"""Who may change questions, offers and introductions (see kennisschakel.accounts.permissions).
+
+Pages, API and services all ask these functions, so a door refused on the site is
+refused in the API too.
+"""
+
+from django.utils.translation import gettext as _
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import allow_create, belongs_to, edit_rule
+from kennisschakel.accounts.permissions import (
+    allow_create,
+    belongs_to,
+    can_create,
+    can_edit,
+    edit_rule,
+)
 from kennisschakel.matching.models import Introduction, Offer, Question
 
 allow_create(Question, {Role.CONTRIBUTOR, Role.COORDINATOR})
@@ -26,6 +38,20 @@ def may_see_introduction(user, introduction: Introduction) -> bool:
     if getattr(user, "is_facilitator", False):
         return True
     return user.organisation_id in (introduction.asker_id, introduction.recipient_id)
+
+
+def may_request_introduction(user, question: Question | None = None) -> bool:
+    """Contributors and coordinators of an organisation ask; about a question only its owner."""
+    if not can_create(user, Introduction) or user.organisation_id is None:
+        return False
+    return question is None or can_edit(user, question)
+
+
+def why_no_introduction(user, question: Question | None = None) -> str:
+    """The reason may_request_introduction said no, for the page and the API alike."""
+    if question is not None and not can_edit(user, question):
+        return _("Only the municipality that asked can request introductions.")
+    return _("Only contributors of a municipality can ask for an introduction.")
 
 
 def may_answer_introduction(user, introduction: Introduction) -> bool:

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kennisschakel import matchengine
 from kennisschakel.accounts.models import Role, User
-from kennisschakel.matching import adapter, explain
+from kennisschakel.matching import adapter, explain, rules
 from kennisschakel.matching.models import Introduction, Question
 from kennisschakel.register import models as register
 from kennisschakel.text.folding import fold
@@ -277,29 +277,36 @@ def _send(template: str, to: list[str], context: dict) -> None:
 def request_introduction(user, key: str, message: str, question: Question | None = None):
     if user.organisation is None:
         raise ValidationError(_("Only people of an organisation can ask for an introduction."))
+    if not rules.may_request_introduction(user, question):
+        raise PermissionDenied(rules.why_no_introduction(user, question))
     recipient, person = recipient_of(key)
     if recipient.pk == user.organisation_id:
         raise ValidationError(_("You cannot ask for an introduction to your own organisation."))
     message = (message or "").strip()
     if len(message) < 10:
         raise ValidationError(_("Say in a few words what you would like to talk about."))
+    already = ValidationError(
+        _("You have already asked %(name)s for an introduction; wait for the answer.")
+        % {"name": recipient}
+    )
     if Introduction.objects.filter(
         asker=user.organisation, recipient=recipient, status=Introduction.Status.REQUESTED
     ).exists():
-        raise ValidationError(
-            _("You have already asked %(name)s for an introduction; wait for the answer.")
-            % {"name": recipient}
-        )
-    introduction = Introduction.objects.create(
-        question=question,
-        asker=user.organisation,
-        requested_by=user,
-        recipient=recipient,
-        person=person,
-        candidate_key=key,
-        subject=(question.title if question else message[:200]),
-        message=message,
-    )
+        raise already
+    try:
+        with transaction.atomic():  # a savepoint: the constraint catches a parallel twin
+            introduction = Introduction.objects.create(
+                question=question,
+                asker=user.organisation,
+                requested_by=user,
+                recipient=recipient,
+                person=person,
+                candidate_key=key,
+                subject=(question.title if question else message[:200]),
+                message=message,
+            )
+    except IntegrityError as error:
+        raise already from error
     people = [p.email for p in _people_of(recipient)]
     if person and person.email:
         people.append(person.email)
@@ -317,20 +324,51 @@ def _absolute(path: str) -> str:
     return settings.KENNISSCHAKEL_SITE_URL.rstrip("/") + path
 
 
+class AlreadyAnswered(ValidationError):
+    """Someone else answered or withdrew the request first; this attempt changed nothing."""
+
+
+def _claim_transition(introduction: Introduction, to_status: str, **changes) -> None:
+    """Move a request out of 'requested' exactly once, whatever runs at the same time.
+
+    One conditional UPDATE (… WHERE status = 'requested'): of two answers at once, the
+    database lets one through; the other finds the row changed and gets AlreadyAnswered.
+    """
+    won = Introduction.objects.filter(
+        pk=introduction.pk, status=Introduction.Status.REQUESTED
+    ).update(status=to_status, **changes)
+    if not won:
+        current = Introduction.objects.filter(pk=introduction.pk).values_list("status", flat=True)
+        status = Introduction.Status(current.first() or Introduction.Status.WITHDRAWN)
+        raise AlreadyAnswered(
+            _(
+                "This request has already been answered (it is now: %(status)s). "
+                "Your answer has not been saved; the page shows the current state."
+            )
+            % {"status": status.label}
+        )
+    introduction.status = to_status
+    for name, value in changes.items():
+        setattr(introduction, name, value)
+
+
 @transaction.atomic
 def answer_introduction(introduction: Introduction, user, accept: bool, response: str = ""):
-    if introduction.status != Introduction.Status.REQUESTED:
-        raise ValidationError(_("This request has already been answered."))
-    introduction.status = Introduction.Status.ACCEPTED if accept else Introduction.Status.DECLINED
-    introduction.response = (response or "").strip()
-    introduction.responded_by = user
-    introduction.responded_at = timezone.now()
-    introduction.save()
-    if introduction.question and accept:
+    if not rules.may_answer_introduction(user, introduction):
+        raise PermissionDenied(_("Only the organisation asked can answer this request."))
+    _claim_transition(
+        introduction,
+        Introduction.Status.ACCEPTED if accept else Introduction.Status.DECLINED,
+        response=(response or "").strip(),
+        responded_by=user,
+        responded_at=timezone.now(),
+    )
+    if introduction.question_id and accept:
         Question.objects.filter(pk=introduction.question_id, status=Question.Status.OPEN).update(
             status=Question.Status.IN_CONVERSATION
         )
     context = {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())}
+    # Only the transition that won gets here, and mail leaves only once it is committed.
     if accept:
         # Only now do both sides get each other's contact details.
         transaction.on_commit(
@@ -352,11 +390,13 @@ def answer_introduction(introduction: Introduction, user, accept: bool, response
     return introduction
 
 
-def withdraw_introduction(introduction: Introduction) -> Introduction:
-    if introduction.status != Introduction.Status.REQUESTED:
-        raise ValidationError(_("This request has already been answered."))
-    introduction.status = Introduction.Status.WITHDRAWN
-    introduction.save(update_fields=["status"])
+@transaction.atomic
+def withdraw_introduction(introduction: Introduction, user) -> Introduction:
+    from kennisschakel.accounts.permissions import can_edit
+
+    if not can_edit(user, introduction):
+        raise PermissionDenied(_("Only the organisation that asked can withdraw this request."))
+    _claim_transition(introduction, Introduction.Status.WITHDRAWN)
     return introduction
 
 

@@ -222,12 +222,8 @@ def introduction_create(request):
     question = Question.objects.filter(
         pk=request.GET.get("question") or request.POST.get("question") or 0
     ).first()
-    if question is not None and not can_edit(request.user, question):
-        raise PermissionDenied(_("Only the municipality that asked can request introductions."))
-    if not can_create(request.user, Introduction):
-        raise PermissionDenied(
-            _("Only contributors of a municipality can ask for an introduction.")
-        )
+    if not rules.may_request_introduction(request.user, question):
+        raise PermissionDenied(rules.why_no_introduction(request.user, question))
     try:
         recipient, person = services.recipient_of(key)
     except ValidationError as error:
@@ -282,28 +278,34 @@ def introduction_detail(request, pk):
         from django.http import Http404
 
         raise Http404(_("No such introduction."))
-    may_answer = rules.may_answer_introduction(request.user, introduction) and (
-        introduction.status == Introduction.Status.REQUESTED
-    )
-    form = AnswerIntroductionForm(request.POST or None) if may_answer else None
+    recipient_side = rules.may_answer_introduction(request.user, introduction)
+    may_answer = recipient_side and introduction.status == Introduction.Status.REQUESTED
+    form = AnswerIntroductionForm(request.POST or None) if recipient_side else None
     if request.method == "POST":
         if "withdraw" in request.POST and can_edit(request.user, introduction):
             try:
-                services.withdraw_introduction(introduction)
-            except ValidationError as error:
+                services.withdraw_introduction(introduction, request.user)
+            except ValidationError as error:  # AlreadyAnswered: someone was first
                 messages.error(request, " ".join(error.messages))
             return redirect(introduction.get_absolute_url())
         if form is None:
             raise PermissionDenied(_("Only the organisation asked can answer this request."))
         if form.is_valid():
-            services.answer_introduction(
-                introduction,
-                request.user,
-                form.cleaned_data["accept"],
-                form.cleaned_data["response"],
-            )
-            messages.success(request, _("Your answer has been sent."))
+            try:
+                services.answer_introduction(
+                    introduction,
+                    request.user,
+                    form.cleaned_data["accept"],
+                    form.cleaned_data["response"],
+                )
+            except services.AlreadyAnswered as error:
+                # A colleague answered (or the asker withdrew) at the same time: say so.
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Your answer has been sent."))
             return redirect(introduction.get_absolute_url())
+    if not may_answer:
+        form = None
     return render(
         request,
         "matching/introduction_detail.html",
@@ -352,7 +354,9 @@ def international(request):
             place_of.setdefault(partnership_id, set()).add(place_id)
         dutch: dict[int, list] = {}
         for row in PartnershipPartner.objects.filter(
-            partnership_id__in=place_of, organisation__type="municipality"
+            partnership_id__in=place_of,
+            organisation__type="municipality",
+            status=PartnershipPartner.Status.CONFIRMED,  # not those merely named by another
         ).select_related("organisation__municipality", "partnership"):
             for place_id in place_of[row.partnership_id]:
                 dutch.setdefault(place_id, []).append(row)

@@ -2,20 +2,23 @@
 
 Every answer is saved as it is given: with JavaScript on every change (``autosave``),
 without it when a page is sent. The session holds which invitation the code opened;
-it stops working when the wave closes.
+answering stops when the wave closes. After that the same code (or session) opens the
+municipality's own results, "where do we stand", read-only, for
+MONITOR_RESULTS_ACCESS_DAYS (see ``services.code_phase``).
 """
 
 import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kennisschakel import survey
+from kennisschakel.core.clientip import client_ip
 from kennisschakel.monitor import services
 from kennisschakel.monitor.forms import CodeForm, ForwardForm, SubmitForm
 from kennisschakel.monitor.models import Invitation, Wave
@@ -29,10 +32,6 @@ from kennisschakel.monitor.questionnaire import (
 
 def session_key(wave: Wave) -> str:
     return f"monitor:{wave.pk}"
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def _current(request, wave: Wave) -> Invitation | None:
@@ -68,33 +67,43 @@ def _progress_context(instrument, invitation, current_block=None) -> dict:
 
 
 def start(request, slug):
+    """Enter the code. While the wave is open it opens the questionnaire; after closing it
+    opens the municipality's own results; the page says which."""
     wave = _wave(slug)
+    phase = services.code_phase(wave)
     invitation = _current(request, wave)
     if invitation is not None:
         return redirect(_first_open_block_url(wave, invitation))
+    if phase == "results" and request.session.get(session_key(wave)):
+        return redirect("monitor:where-we-stand", slug=wave.slug)
     form = CodeForm(request.POST or None)
     status = 200
-    closed = not wave.is_answerable()
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.check_code(
-                wave, form.cleaned_data["code"], client_address(request)
-            )
+            invitation = services.check_code(wave, form.cleaned_data["code"], client_ip(request))
         except services.CodeRejected as rejected:
-            status = {"locked": 429, "closed": 403}.get(rejected.reason, 400)
+            status = {"locked": 429, "wave_locked": 429, "closed": 403}.get(rejected.reason, 400)
+            retry_after = rejected.retry_after
             form.add_error("code", _code_message(rejected.reason, wave))
         else:
             request.session.cycle_key()
             request.session[session_key(wave)] = invitation.pk
+            if phase == "results":
+                return redirect("monitor:where-we-stand", slug=wave.slug)
             return redirect(_first_open_block_url(wave, invitation))
     elif request.method == "POST":
         status = 400
-    return render(
+    response = render(
         request,
         "monitor/answer_start.html",
-        {"wave": wave, "form": form, "closed": closed},
+        {"wave": wave, "form": form, "phase": phase, "closed": phase != "answer",
+         "results_until": wave.results_open_until()},
         status=status,
-    )
+    )  # fmt: skip
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _code_message(reason: str, wave: Wave) -> str:
@@ -102,6 +111,16 @@ def _code_message(reason: str, wave: Wave) -> str:
         return _(
             "Too many wrong codes were tried from this connection. Wait half an hour and "
             "try again, or ask the organiser for help."
+        )
+    if reason == "wave_locked":
+        return _(
+            "Many wrong codes have been tried for this questionnaire recently, and a wrong "
+            "code was typed from this connection too. Wait half an hour and try again, or "
+            "ask the organiser for help."
+        )
+    if reason == "closed" and wave.status == Wave.Status.CLOSED:
+        return _(
+            "This questionnaire has closed, and its results can no longer be opened with a code."
         )
     if reason == "closed":
         return _("This questionnaire is not open: it is open from %(opens)s to %(closes)s.") % {
@@ -162,6 +181,7 @@ def block(request, slug, block):  # noqa: C901  (one page: show, save, move on)
             if "previous" in request.POST and position > 0:
                 return redirect("monitor:answer-block", slug=wave.slug, block=codes[position - 1])
             if "stop" in request.POST:
+                request.session.pop(session_key(wave), None)
                 messages.success(
                     request,
                     _("Your answers have been saved. Come back with the same code to continue."),
@@ -248,6 +268,7 @@ def review(request, slug):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
+            # Submitting twice (a double click, a second tab) lands on the same page.
             services.submit(invitation, form.cleaned_data["receipt_email"])
         except ValidationError as error:
             form.add_error(None, error)
@@ -293,9 +314,18 @@ def forward(request, slug):
     if invitation is None:
         return redirect("monitor:answer-start", slug=wave.slug)
     form = ForwardForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.delegate(invitation, form.cleaned_data["email"], form.cleaned_data["note"])
+            services.delegate(
+                invitation,
+                form.cleaned_data["email"],
+                form.cleaned_data["note"],
+                client=client_ip(request),
+            )
+        except services.ForwardRefused as refused:
+            form.add_error(None, refused)
+            status = 429
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -305,11 +335,13 @@ def forward(request, slug):
                 % {"email": form.cleaned_data["email"]},
             )
             return redirect(_first_open_block_url(wave, invitation))
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
     return render(
         request,
         "monitor/answer_forward.html",
         {"wave": wave, "invitation": invitation, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=status,
     )
 
 
@@ -323,6 +355,16 @@ def done(request, slug):
 
 
 def leave(request, slug):
+    """Log out of the questionnaire: only by POST (a link or a prefetch must not end a
+    session). GET shows the button while a session is open, or that it has ended."""
     wave = _wave(slug)
-    request.session.pop(session_key(wave), None)
-    return render(request, "monitor/answer_leave.html", {"wave": wave})
+    if request.method == "POST":
+        request.session.pop(session_key(wave), None)
+        return redirect("monitor:answer-leave", slug=wave.slug)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "monitor/answer_leave.html",
+        {"wave": wave, "signed_in": bool(request.session.get(session_key(wave)))},
+    )

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kennisschakel import survey
+from kennisschakel.core.clientip import client_ip
 from kennisschakel.monitor import rules, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
 from kennisschakel.register.models import SizeScheme
@@ -46,6 +47,7 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Instrument.objects.order_by("slug")
     serializer_class = InstrumentSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
 
 
 class WaveSerializer(serializers.ModelSerializer):
@@ -127,6 +129,7 @@ class WaveViewSet(
     queryset = Wave.objects.select_related("instrument", "size_scheme")
     serializer_class = WaveSerializer
     lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"  # a slug; anything else (a NUL byte) is a 404
 
     @extend_schema(
         summary="Who has started and submitted (facilitators; never answers)",
@@ -161,28 +164,33 @@ class WaveViewSet(
         return Response(report_json(wave))
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def code_holder(request, slug, *, write: bool = False) -> Invitation:
+    """The invitation the X-Access-Code header opens, or a problem (401, 403 or 429).
 
-
-def code_holder(request, slug) -> Invitation:
-    """The invitation the X-Access-Code header opens, or a problem (401, 403 or 429)."""
+    After the wave has closed a code still reads its own answers for a while
+    (``services.code_phase``), but ``write`` (saving, submitting) is refused."""
     wave = get_object_or_404(Wave.objects.select_related("instrument"), slug=slug)
     code = request.headers.get("X-Access-Code", "").strip()
     if not code:
         raise exceptions.NotAuthenticated(_("Send the access code in the X-Access-Code header."))
     try:
-        return services.check_code(wave, code, _client(request))
+        invitation = services.check_code(wave, code, client_ip(request))
     except services.CodeRejected as rejected:
-        if rejected.reason == "locked":
+        if rejected.reason in ("locked", "wave_locked"):
             raise exceptions.Throttled(
-                detail=_("Too many wrong codes were tried from this connection.")
+                wait=rejected.retry_after,
+                detail=_("Too many wrong codes were tried from this connection."),
             ) from rejected
         if rejected.reason == "closed":
             raise exceptions.PermissionDenied(_("This questionnaire is not open.")) from rejected
         raise exceptions.AuthenticationFailed(
             _("This code does not open this questionnaire.")
         ) from rejected
+    if write and services.code_phase(wave) != "answer":
+        raise exceptions.PermissionDenied(
+            _("This questionnaire has closed: answers can no longer be given or changed.")
+        )
+    return invitation
 
 
 def _answers_body(invitation: Invitation) -> dict:
@@ -239,7 +247,7 @@ class AnswersView(CodeHolderView):
     def patch(self, request, slug):
         from django.core.exceptions import ValidationError
 
-        invitation = code_holder(request, slug)
+        invitation = code_holder(request, slug, write=True)
         serializer = AnswersSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -251,22 +259,29 @@ class AnswersView(CodeHolderView):
         return Response(_answers_body(invitation))
 
 
+class SubmitSerializer(serializers.Serializer):
+    receipt_email = serializers.EmailField(
+        required=False, allow_blank=True, default="", help_text="Where to send a receipt."
+    )
+
+
 class SubmitView(CodeHolderView):
     @extend_schema(
-        summary="Submit the answers (code holder)",
+        summary="Submit the answers (code holder); submitting again changes nothing",
         parameters=[ACCESS_CODE_HEADER],
-        request=None,
+        request=SubmitSerializer,
         responses={200: dict},
         tags=["monitor"],
     )
     def post(self, request, slug):
         from django.core.exceptions import ValidationError
 
-        invitation = code_holder(request, slug)
-        if invitation.submitted_at:
-            raise exceptions.PermissionDenied(_("These answers have already been submitted."))
+        invitation = code_holder(request, slug, write=True)
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         try:
-            services.submit(invitation, str(request.data.get("receipt_email", "")))
+            # Idempotent: submitting again answers with the submitted state (200).
+            services.submit(invitation, serializer.validated_data["receipt_email"])
         except ValidationError as error:
             raise serializers.ValidationError({"missing_required": error.messages}) from error
         return Response(_answers_body(invitation))

@@ -9,6 +9,10 @@ the same instrument.
 
 Import rules:
 
+* limits first: a file larger than MONITOR_IMPORT_MAX_BYTES (5 MB) is refused before it
+  is read, and one with more than MONITOR_IMPORT_MAX_ROWS (5000) data rows is refused by
+  a streaming count before any row is parsed; an XLSX or other zip file (whatever its
+  name says) is refused with the advice to save it as CSV;
 * UTF-8 (a byte-order mark is fine), ``;`` or ``,`` as delimiter (whichever the header
   line uses more), header names compared without case and surrounding spaces;
 * every row's ``cbs_code`` must be a municipality of the wave's population (its
@@ -28,7 +32,10 @@ Import rules:
 Export writes the submitted invitations only, their *effective* answers (what the
 analysis counts: answers to questions that are no longer asked are left out), ordered
 by CBS code. Raw responses are for analysts only (``rules.may_export_raw``); XLSX
-cells are written as values, never as formulas.
+cells are written as values, never as formulas, and in both formats a text that would
+start a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``
+(:func:`kennisschakel.core.tabular.escape_formula`); import takes that quote off again,
+so an exported file imports unchanged.
 """
 
 from __future__ import annotations
@@ -40,11 +47,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kennisschakel import survey
+from kennisschakel.core.tabular import escape_formula, unescape_formula
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.services import answer_message
 from kennisschakel.survey.instrument import MULTIPLE_TYPES
@@ -99,16 +108,91 @@ class ImportResult:
 # --------------------------------------------------------------------------- reading
 
 
+def max_bytes() -> int:
+    return getattr(settings, "MONITOR_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return getattr(settings, "MONITOR_IMPORT_MAX_ROWS", 5000)
+
+
+def _too_large() -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                0,
+                "",
+                _("The file is larger than %(size)s MB; a response file is far smaller.")
+                % {"size": round(max_bytes() / 1024 / 1024, 1)},
+            )
+        ]
+    )
+
+
+def _bytes(file_or_text: bytes | IO | Path) -> bytes:
+    """The file's bytes, refused (unread) when larger than :func:`max_bytes`."""
+    limit = max_bytes()
+    if isinstance(file_or_text, Path):
+        if file_or_text.stat().st_size > limit:
+            raise _too_large()
+        return file_or_text.read_bytes()
+    if isinstance(file_or_text, bytes | bytearray):
+        content = bytes(file_or_text)
+    else:
+        if (getattr(file_or_text, "size", None) or 0) > limit:
+            raise _too_large()
+        content = file_or_text.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large()
+    return content
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
 def _text(file_or_text: str | bytes | IO | Path) -> str:
     """The file's text: a ``str`` is the content itself; bytes and binary files are
-    decoded as UTF-8; a BOM is dropped. ``UnicodeDecodeError`` is left to the caller."""
-    if isinstance(file_or_text, Path):
-        file_or_text = file_or_text.read_bytes()
-    elif hasattr(file_or_text, "read"):
-        file_or_text = file_or_text.read()
-    if isinstance(file_or_text, bytes | bytearray):
-        file_or_text = bytes(file_or_text).decode("utf-8-sig")
-    return file_or_text.lstrip("\ufeff")
+    decoded as UTF-8; a BOM is dropped. ``UnicodeDecodeError`` is left to the caller.
+    Files over the size limit and spreadsheets (zip files) raise :class:`ImportRejected`."""
+    if isinstance(file_or_text, str):
+        if len(file_or_text) > max_bytes():
+            raise _too_large()
+        return file_or_text.lstrip("\ufeff")
+    content = _bytes(file_or_text)
+    if isinstance(content, str):  # a text-mode file
+        return content.lstrip("\ufeff")
+    if content.startswith(ZIP_MAGIC):
+        raise ImportRejected(
+            [
+                RowError(
+                    0,
+                    "",
+                    _(
+                        "This is an Excel (XLSX) or other zip file, not a CSV file. Open it "
+                        "in your spreadsheet program, save it as 'CSV UTF-8' and import that."
+                    ),
+                )
+            ]
+        )
+    return content.decode("utf-8-sig").lstrip("\ufeff")
+
+
+def _check_row_count(text: str) -> None:
+    """Count the records as a stream, stopping past the limit: before any row is parsed."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    limit = max_rows() + 1  # the header row
+    for count, _cells in enumerate(reader, start=1):
+        if count > limit:
+            raise ImportRejected(
+                [
+                    RowError(
+                        0,
+                        "",
+                        _("The file has more than %(rows)s rows; import it in parts.")
+                        % {"rows": max_rows()},
+                    )
+                ]
+            )
 
 
 def _delimiter(text: str) -> str:
@@ -177,7 +261,12 @@ def import_responses(
         raise ImportRejected(
             [RowError(0, "", _("The file is not UTF-8 text: %(error)s") % {"error": error})]
         ) from error
+    if "\x00" in text:
+        raise ImportRejected(
+            [RowError(0, "", _("The file contains NUL characters; it is not a CSV text file."))]
+        )
     try:
+        _check_row_count(text)
         records = _read_records(text)
     except csv.Error as error:
         raise ImportRejected(
@@ -210,7 +299,7 @@ def import_responses(
                 )
             )
             continue
-        row = dict(zip(header, cells, strict=False))
+        row = {column: unescape_formula(cell) for column, cell in zip(header, cells, strict=False)}
         code = normalise_code(row.get(CODE_COLUMN, ""))
         invitation = invitations.get(code)
         if not code:
@@ -339,16 +428,25 @@ def export_rows(wave: Wave) -> tuple[list[str], list[dict[str, Any]]]:
     return columns_of(instrument), rows
 
 
+def _csv_cell(value: Any) -> str:
+    """A typed value as a CSV cell: numbers as numbers, text escaped against formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # pragma: no cover - never an engine value
+        return str(int(value))
+    if isinstance(value, int | float):
+        return _number(value)
+    return escape_formula(str(value))
+
+
 def export_csv(wave: Wave) -> str:
     """The submitted responses as CSV (comma, ``.`` as decimal sign, UTF-8)."""
-    instrument = wave.instrument.engine()
+    header, rows = export_rows(wave)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns_of(instrument))
-    for invitation in _submitted(wave):
-        answers = instrument.effective_answers(invitation.answers or {})
-        row = answers_to_row(instrument, answers)
-        writer.writerow([invitation.cbs_code, invitation.name, *row.values()])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in header])
     return out.getvalue()
 
 
@@ -367,7 +465,7 @@ def export_xlsx(wave: Wave) -> bytes:
             value = row.get(column)
             if value is None:
                 continue
-            cell = sheet.cell(row=excel_row, column=position, value=value)
+            cell = sheet.cell(row=excel_row, column=position, value=escape_formula(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store '=...' as a formula
     sheet.freeze_panes = "C2"

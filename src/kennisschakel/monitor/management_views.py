@@ -105,7 +105,18 @@ def response_monitor(wave: Wave) -> dict:
 def wave_detail(request, slug):
     wave = get_object_or_404(Wave.objects.select_related("instrument", "size_scheme"), slug=slug)
     may_run = rules.may_run_waves(request.user)
-    context = {"wave": wave, "may_run": may_run}
+    from kennisschakel.monitor.report_views import own_invitation
+
+    # Offer only what works for this visitor: "where do we stand" to the municipality
+    # itself (never to a facilitator, who would get 403), the code page while a code
+    # can still do something.
+    context = {
+        "wave": wave,
+        "may_run": may_run,
+        "phase": services.code_phase(wave),
+        "own_results": wave.status == Wave.Status.CLOSED
+        and own_invitation(request, wave) is not None,
+    }
     if may_run:
         context.update(
             monitor=response_monitor(wave),
@@ -181,7 +192,8 @@ def wave_import(request, slug):
             problems = [(None, None, _("Choose a CSV file."))]
         else:
             try:
-                result = import_responses(wave, upload.read().decode("utf-8-sig"))
+                # The upload itself: import_responses checks its size before reading it.
+                result = import_responses(wave, upload)
             except UnicodeDecodeError:
                 problems = [(None, None, _("The file is not UTF-8 text."))]
             except ImportRejected as rejected:

@@ -98,6 +98,17 @@ class Wave(models.Model):
         today = today or datetime.date.today()
         return self.status == self.Status.OPEN and self.opens_on <= today <= self.closes_on
 
+    def results_open_until(self) -> datetime.date:
+        """The last day a municipality's code still shows its own results (read-only):
+        MONITOR_RESULTS_ACCESS_DAYS (default 365) after the closing date."""
+        days = getattr(settings, "MONITOR_RESULTS_ACCESS_DAYS", 365)
+        return self.closes_on + datetime.timedelta(days=days)
+
+    def results_open(self, today: datetime.date | None = None) -> bool:
+        """After closing, a code opens its municipality's own results for a while."""
+        today = today or datetime.date.today()
+        return self.status == self.Status.CLOSED and today <= self.results_open_until()
+
 
 class Invitation(models.Model):
     """One municipality in a wave's population: its size class then, and its answers.
@@ -177,11 +188,15 @@ class AccessCode(models.Model):
 
 
 class CodeAttempt(models.Model):
-    """Wrong codes in a row from one client address, for the lock-out."""
+    """Code attempts counted for the lock-out, per key: ``client:<address>`` (attempts
+    from one client, a valid code giving back its own place) or ``wave:<id>`` (wrong
+    codes for one wave from everyone), within a window that starts at the first one.
+    See ``services.check_code``."""
 
-    client = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=100, unique=True)
     failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.failures}"
+        return f"{self.key}: {self.failures}"

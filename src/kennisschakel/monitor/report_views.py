@@ -197,8 +197,10 @@ def wave_chart(request, slug, table_id):
 # --------------------------------------------------------------------------- where do we stand
 
 
-def _own_invitation(request, wave: Wave) -> Invitation | None:
-    """The invitation this visitor may see: their municipality's, or their code's."""
+def own_invitation(request, wave: Wave) -> Invitation | None:
+    """The invitation this visitor may see: their municipality's, or their code's (the
+    code's only while it still opens results: ``Wave.results_open``, or before closing
+    to be told when they come)."""
     user = request.user
     if user.is_authenticated and getattr(user, "organisation_id", None):
         for invitation in wave.invitations.filter(
@@ -207,7 +209,7 @@ def _own_invitation(request, wave: Wave) -> Invitation | None:
             if rules.may_see_own_answers(user, invitation):
                 return invitation
     invitation_id = request.session.get(f"monitor:{wave.pk}")
-    if invitation_id:
+    if invitation_id and (wave.status != Wave.Status.CLOSED or wave.results_open()):
         return (
             Invitation.objects.filter(pk=invitation_id, wave=wave)
             .select_related("municipality")
@@ -329,7 +331,7 @@ def benchmark_context(invitation: Invitation) -> dict:
 
 def _where_we_stand(request, slug, pdf: bool):
     wave = _wave(slug)
-    invitation = _own_invitation(request, wave)
+    invitation = own_invitation(request, wave)
     if invitation is None:
         raise PermissionDenied(_("Only the invited municipality itself can see where it stands."))
     if wave.status != Wave.Status.CLOSED:

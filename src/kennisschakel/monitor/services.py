@@ -3,6 +3,9 @@
 import base64
 import datetime
 import hashlib
+import logging
+import math
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -10,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,9 +23,7 @@ from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wa
 from kennisschakel.register import models as register
 from kennisschakel.register.services import municipality_codes_on, size_schemes
 
-#: Wrong codes in a row from one client before it is locked out, and for how long.
-CODE_FAILURE_LIMIT = getattr(settings, "MONITOR_CODE_FAILURE_LIMIT", 10)
-CODE_LOCKOUT = datetime.timedelta(minutes=getattr(settings, "MONITOR_CODE_LOCKOUT_MINUTES", 30))
+logger = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- population
@@ -130,50 +132,132 @@ def issue_letter_codes(wave: Wave) -> list[tuple[Invitation, str]]:
 
 
 class CodeRejected(Exception):
-    """Why a code does not open the questionnaire; ``reason`` is one of the codes below."""
+    """Why a code does not open the questionnaire; ``reason`` is one of 'locked' (this
+    client tried too many wrong codes), 'wave_locked' (this wave is being guessed at
+    and this client already typed a wrong code), 'closed' or 'unknown'.
+    ``retry_after``: seconds until a locked-out client may try again."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, retry_after: int | None = None):
         self.reason = reason
+        self.retry_after = retry_after
         super().__init__(reason)
 
 
+# Lock-out of code guessing
+# -------------------------
+# Codes carry 128 random bits, so guessing is hopeless; the limits below keep it that way
+# cheaply, without letting one client lock out everyone else:
+#
+# * per client (``client_ip``, which honours TRUSTED_PROXIES): at most
+#   MONITOR_CODE_FAILURE_LIMIT (10) wrong codes in a window of MONITOR_CODE_LOCKOUT_MINUTES
+#   (30), whichever waves they were for. The window starts at the first wrong code; the
+#   client is refused until it ends. A valid code does not wipe the series: an attacker
+#   cannot keep guessing by interleaving a code of his own.
+# * per wave: wrong codes from all clients together are counted too. Past
+#   MONITOR_CODE_WAVE_FAILURE_LIMIT (100) in the window the wave is being guessed at from
+#   many addresses; then a client that already typed a wrong code in its window is
+#   refused without its code being looked up ('wave_locked'), while a client with a clean
+#   record still gets its try. A municipality that types its code right is never locked
+#   out by what others do; a distributed guesser gets one guess per address per window.
+# * race-free: one client's attempts queue on its counter row (``select_for_update``,
+#   and SQLite's IMMEDIATE transactions) from the lock-out check to the recorded
+#   failure, so parallel requests can never have more codes looked up than the limit.
+#   Valid codes take the same short queue and are never refused for being parallel.
+
+
+def _lockout_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=getattr(settings, "MONITOR_CODE_LOCKOUT_MINUTES", 30))
+
+
+def _client_limit() -> int:
+    return getattr(settings, "MONITOR_CODE_FAILURE_LIMIT", 10)
+
+
+def _wave_limit() -> int:
+    return getattr(settings, "MONITOR_CODE_WAVE_FAILURE_LIMIT", 100)
+
+
+def _client_key(client: str) -> str:
+    return f"client:{client or 'unknown'}"
+
+
+def _wave_key(wave: Wave) -> str:
+    return f"wave:{wave.pk}"
+
+
+def _current_failures(attempt: CodeAttempt, now: datetime.datetime) -> int:
+    """Failures in the running window (0 when it has ended or never started)."""
+    started = attempt.window_started_at
+    if started is None or now - started >= _lockout_window():
+        return 0
+    return attempt.failures
+
+
+def _seconds_left(attempt: CodeAttempt, now: datetime.datetime) -> int:
+    ends = (attempt.window_started_at or now) + _lockout_window()
+    return max(1, int((ends - now).total_seconds()))
+
+
+def _count_failure(key: str, now: datetime.datetime) -> None:
+    """One more failure for ``key`` (atomic; a window that has ended starts again)."""
+    CodeAttempt.objects.get_or_create(key=key)
+    expired = Q(window_started_at__isnull=True) | Q(window_started_at__lte=now - _lockout_window())
+    CodeAttempt.objects.filter(expired, key=key).update(failures=0, window_started_at=now)
+    CodeAttempt.objects.filter(key=key).update(failures=F("failures") + 1, last_failure_at=now)
+
+
 def client_locked(client: str) -> bool:
-    attempt = CodeAttempt.objects.filter(client=client).first()
-    return bool(
-        attempt
-        and attempt.failures >= CODE_FAILURE_LIMIT
-        and attempt.last_failure_at
-        and timezone.now() - attempt.last_failure_at < CODE_LOCKOUT
-    )
-
-
-def _record_failure(client: str) -> None:
-    attempt, _created = CodeAttempt.objects.get_or_create(client=client)
-    if attempt.last_failure_at and timezone.now() - attempt.last_failure_at >= CODE_LOCKOUT:
-        attempt.failures = 0  # an old series does not count against a new one
-    attempt.failures += 1
-    attempt.last_failure_at = timezone.now()
-    attempt.save(update_fields=["failures", "last_failure_at"])
+    attempt = CodeAttempt.objects.filter(key=_client_key(client)).first()
+    return bool(attempt and _current_failures(attempt, timezone.now()) >= _client_limit())
 
 
 def check_code(wave: Wave, code: str, client: str) -> Invitation:
-    """The invitation a code opens in this wave, or CodeRejected('locked' | 'closed' |
-    'unknown'). Ten wrong codes in a row from one client lock it out for a while,
-    whichever waves they were for."""
-    if client_locked(client):
-        raise CodeRejected("locked")
-    if not wave.is_answerable():
+    """The invitation a code opens in this wave, or CodeRejected (see its reasons).
+
+    A code works while the wave can be answered, and after it has closed for
+    MONITOR_RESULTS_ACCESS_DAYS to see the municipality's own results (the caller
+    decides what the code may do: :func:`code_phase`). See the lock-out notes above."""
+    if code_phase(wave) == "closed":
         raise CodeRejected("closed")
-    access = (
-        AccessCode.objects.select_related("invitation")
-        .filter(digest=code_digest(code), invitation__wave=wave, revoked_at__isnull=True)
-        .first()
-    )
-    if access is None:
-        _record_failure(client)
+    now = timezone.now()
+    client_key = _client_key(client)
+    CodeAttempt.objects.get_or_create(key=client_key)
+    with transaction.atomic():
+        attempt = CodeAttempt.objects.select_for_update().get(key=client_key)
+        failures = _current_failures(attempt, now)
+        if failures >= _client_limit():
+            raise CodeRejected("locked", _seconds_left(attempt, now))
+        if failures:
+            wave_failures = CodeAttempt.objects.filter(
+                key=_wave_key(wave), window_started_at__gt=now - _lockout_window()
+            ).values_list("failures", flat=True)
+            if sum(wave_failures) >= _wave_limit():
+                raise CodeRejected("wave_locked", _seconds_left(attempt, now))
+        access = (
+            AccessCode.objects.select_related("invitation")
+            .filter(digest=code_digest(code), invitation__wave=wave, revoked_at__isnull=True)
+            .first()
+        )
+        if access is None:
+            if not failures:
+                attempt.window_started_at = now  # the first wrong code opens a window
+            attempt.failures = failures + 1
+            attempt.last_failure_at = now
+            attempt.save(update_fields=["failures", "window_started_at", "last_failure_at"])
+            _count_failure(_wave_key(wave), now)
+    if access is None:  # raised after the commit, so the failure stays counted
         raise CodeRejected("unknown")
-    CodeAttempt.objects.filter(client=client).delete()
     return access.invitation
+
+
+def code_phase(wave: Wave, today: datetime.date | None = None) -> str:
+    """What a valid code can do now: 'answer', 'results' (read-only: the municipality's
+    own "where do we stand") or 'closed' (nothing)."""
+    if wave.is_answerable(today):
+        return "answer"
+    if wave.results_open(today):
+        return "results"
+    return "closed"
 
 
 # --------------------------------------------------------------------------- answering
@@ -209,42 +293,115 @@ class SaveResult:
     errors: dict[str, str]
 
 
-@transaction.atomic
-def save_answers(invitation: Invitation, raw: dict) -> SaveResult:
-    """Store what was typed for some questions. Valid answers are saved; invalid ones are
-    kept aside with their message, so nothing typed is lost. Saving twice is harmless."""
-    if invitation.submitted_at:
-        raise ValidationError(_("These answers have been submitted and can no longer change."))
-    instrument = invitation.wave.instrument.engine()
-    saved, errors = [], {}
+#: The largest magnitude a number may have in a JSON value that every reader (a browser,
+#: PostgreSQL, SQLite) keeps exactly: 2**53 - 1.
+JSON_SAFE_INTEGER = 2**53 - 1
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _storable(value):
+    """``value`` as JSON that every database stores: no NUL characters (PostgreSQL refuses
+    them), no NaN or infinity, no integers beyond what JSON readers keep; such values are
+    kept as their text, so what was typed can still be shown again."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, int):
+        return value if abs(value) <= JSON_SAFE_INTEGER else str(value)[:100]
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return str(value)[:1000]
+
+
+@dataclass
+class _Change:
+    code: str
+    value: object = None  # the engine value (None: not answered)
+    invalid: object = None  # what was typed, when it is not valid
+    error: str = ""
+
+
+def _changes(instrument, raw: dict) -> list[_Change]:
+    """Normalise what was sent, question by question (outside any lock)."""
+    changes = []
     for code, value in raw.items():
         try:
             question = instrument.question(code)
-        except KeyError:
+        except (KeyError, TypeError):
             continue  # not a question of this instrument: ignore, never store
+        if _has_nul(value):
+            message = _("The answer contains a character that cannot be stored (a NUL byte).")
+            changes.append(_Change(code, invalid=_storable(value), error=message))
+            continue
         try:
             normalised = survey.normalise(question, value)
         except TypeError:
-            errors[code] = _("This kind of value cannot be an answer.")
+            changes.append(_Change(code, error=_("This kind of value cannot be an answer.")))
             continue
         except survey.AnswerError as error:
-            if error.code == "required":
-                normalised = None
-            else:
-                errors[code] = answer_message(error)
-                invitation.invalid_input[code] = value
+            if error.code != "required":
+                changes.append(_Change(code, invalid=_storable(value), error=answer_message(error)))
                 continue
-        invitation.invalid_input.pop(code, None)
-        if survey.has_answer(normalised):
-            invitation.answers[code] = normalised
-        else:
-            invitation.answers.pop(code, None)
-        saved.append(code)
-    now = timezone.now()
-    invitation.started_at = invitation.started_at or now
-    invitation.saved_at = now
-    invitation.save(update_fields=["answers", "invalid_input", "started_at", "saved_at"])
-    return SaveResult(saved, errors)
+            normalised = None
+        changes.append(_Change(code, value=normalised))
+    return changes
+
+
+def _lock(invitation: Invitation) -> Invitation:
+    """The invitation's row, locked until the transaction ends (the caller's is stale)."""
+    return Invitation.objects.select_for_update().get(pk=invitation.pk)
+
+
+def _refresh(target: Invitation, source: Invitation) -> None:
+    for field in ("answers", "invalid_input", "started_at", "saved_at", "submitted_at",
+                  "receipt_email"):  # fmt: skip
+        setattr(target, field, getattr(source, field))
+
+
+def save_answers(invitation: Invitation, raw: dict) -> SaveResult:
+    """Store what was typed for some questions. Valid answers are saved; invalid ones are
+    kept aside with their message, so nothing typed is lost. Saving twice is harmless.
+
+    Several people may answer for one municipality at once (the letter's code, a
+    reminder's, a colleague's): the row is locked and the answers merged question by
+    question into what is stored *now*, so each saved answer is kept whatever the
+    interleaving; for one question the last write wins. ``invitation`` is brought up to
+    date with the stored state."""
+    instrument = invitation.wave.instrument.engine()
+    changes = _changes(instrument, raw)
+    with transaction.atomic():
+        current = _lock(invitation)
+        if current.submitted_at:
+            _refresh(invitation, current)
+            raise ValidationError(_("These answers have been submitted and can no longer change."))
+        for change in changes:
+            if change.error:
+                if change.invalid is not None:
+                    current.invalid_input[change.code] = change.invalid
+                continue
+            current.invalid_input.pop(change.code, None)
+            if survey.has_answer(change.value):
+                current.answers[change.code] = change.value
+            else:
+                current.answers.pop(change.code, None)
+        now = timezone.now()
+        current.started_at = current.started_at or now
+        current.saved_at = now
+        current.save(update_fields=["answers", "invalid_input", "started_at", "saved_at"])
+    _refresh(invitation, current)
+    return SaveResult(
+        [c.code for c in changes if not c.error], {c.code: c.error for c in changes if c.error}
+    )
 
 
 def missing_answers(invitation: Invitation) -> list[survey.Question]:
@@ -255,21 +412,30 @@ def missing_answers(invitation: Invitation) -> list[survey.Question]:
     ]
 
 
-@transaction.atomic
-def submit(invitation: Invitation, receipt_email: str = "") -> Invitation:
-    missing = missing_answers(invitation)
-    if missing:
-        raise ValidationError(
-            _("%(count)s required questions have no answer yet.") % {"count": len(missing)}
-        )
-    if invitation.invalid_input:
-        raise ValidationError(_("Some answers are not valid yet; correct them first."))
-    invitation.submitted_at = timezone.now()
-    invitation.receipt_email = receipt_email
-    invitation.save(update_fields=["submitted_at", "receipt_email"])
-    if receipt_email:
-        transaction.on_commit(lambda: send_receipt(invitation))
-    return invitation
+def submit(invitation: Invitation, receipt_email: str = "") -> bool:
+    """Submit the answers: once. Returns True when this call submitted them and False
+    when they had been submitted already (a double click, a second tab, a retry): then
+    nothing changes and no second receipt goes out. The row lock makes parallel calls
+    queue up, so exactly one of them submits; the receipt is sent after commit."""
+    with transaction.atomic():
+        current = _lock(invitation)
+        if current.submitted_at:
+            _refresh(invitation, current)
+            return False
+        missing = missing_answers(current)
+        if missing:
+            raise ValidationError(
+                _("%(count)s required questions have no answer yet.") % {"count": len(missing)}
+            )
+        if current.invalid_input:
+            raise ValidationError(_("Some answers are not valid yet; correct them first."))
+        current.submitted_at = timezone.now()
+        current.receipt_email = receipt_email
+        current.save(update_fields=["submitted_at", "receipt_email"])
+        if receipt_email:
+            transaction.on_commit(lambda: send_receipt(current))
+    _refresh(invitation, current)
+    return True
 
 
 # --------------------------------------------------------------------------- email
@@ -311,17 +477,82 @@ def send_letter_emails(issued: list[tuple[Invitation, str]]) -> int:
     return sent
 
 
-def delegate(invitation: Invitation, email: str, note: str = "") -> str:
-    """Forward the questionnaire to a colleague: a code of their own, by email."""
-    if invitation.submitted_at:
-        raise ValidationError(_("These answers have been submitted and can no longer change."))
-    code = issue_code(invitation, AccessCode.Kind.DELEGATION, email)
-    _send(
-        "monitor/email/delegation.txt",
-        email,
-        {"invitation": invitation, "wave": invitation.wave, "code": code, "note": note,
-         "url": answer_url(invitation.wave)},
-    )  # fmt: skip
+#: Forwarding a questionnaire: at most this many per invitation per day, and at most
+#: this many live colleague codes per invitation (settings may change both).
+def _forward_limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "MONITOR_FORWARDS_PER_DAY", 5),
+        getattr(settings, "MONITOR_LIVE_FORWARD_CODES", 10),
+    )
+
+
+# A web address or a bare domain in a message: mail programs would make it a link.
+_LINKLIKE = re.compile(
+    r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)\S*|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b"
+)
+FORWARD_NOTE_LENGTH = 500
+
+
+def neutralised_note(note: str) -> str:
+    """The sender's note as plain quoted text that no mail program turns into a link:
+    web addresses and domain names have their dots and slashes bracketed
+    (``example[.]com``), control characters go, the length is capped, and every line is
+    quoted with ``> `` so it cannot pass for the email's own lines (the code, the address)."""
+    text = "".join(ch for ch in note if ch in "\n\t" or (ch.isprintable()))
+    text = text.strip()[:FORWARD_NOTE_LENGTH]
+
+    def defang(match: re.Match) -> str:
+        return match.group(0).replace("://", "[:]//").replace(".", "[.]")
+
+    text = _LINKLIKE.sub(defang, text)
+    return "\n".join(f"> {line}" for line in text.splitlines() if line.strip())
+
+
+class ForwardRefused(ValidationError):
+    """Forwarding is refused for now (too many today, or too many live colleague codes)."""
+
+
+def delegate(invitation: Invitation, email: str, note: str = "", client: str = "") -> str:
+    """Forward the questionnaire to a colleague: a code of their own, by email (after
+    commit). Limited per invitation (see :func:`_forward_limits`), counted under the
+    invitation's row lock so parallel requests cannot pass the limits together, and
+    logged with the invitation, the address's domain and the client address."""
+    per_day, live_cap = _forward_limits()
+    with transaction.atomic():
+        current = _lock(invitation)
+        if current.submitted_at:
+            raise ValidationError(_("These answers have been submitted and can no longer change."))
+        delegations = AccessCode.objects.filter(invitation=current, kind=AccessCode.Kind.DELEGATION)
+        since = timezone.now() - datetime.timedelta(days=1)
+        if delegations.filter(created_at__gte=since).count() >= per_day:
+            raise ForwardRefused(
+                _(
+                    "This questionnaire has been forwarded %(count)s times in the last 24 "
+                    "hours; that is the most allowed. Try again tomorrow, or ask the "
+                    "organiser for help."
+                )
+                % {"count": per_day}
+            )
+        if delegations.filter(revoked_at__isnull=True).count() >= live_cap:
+            raise ForwardRefused(
+                _(
+                    "%(count)s colleagues already have a code of their own for this "
+                    "questionnaire; no more codes can be sent. Ask the organiser for help."
+                )
+                % {"count": live_cap}
+            )
+        code = issue_code(current, AccessCode.Kind.DELEGATION, email)
+        context = {"invitation": current, "wave": current.wave, "code": code,
+                   "note": neutralised_note(note), "url": answer_url(current.wave)}  # fmt: skip
+        transaction.on_commit(lambda: _send("monitor/email/delegation.txt", email, context))
+    logger.info(
+        "monitor forward: invitation=%s wave=%s municipality=%s to_domain=%s client=%s",
+        current.pk,
+        current.wave.slug,
+        current.cbs_code,
+        email.rpartition("@")[2].lower(),
+        client or "unknown",
+    )
     return code
 
 

@@ -1,5 +1,6 @@
 """REST API: /api/v1/partnerships, /activities, /network-memberships and reciprocity balances."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +16,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.core.versioning import (
+    PreconditionFailed,
+    VersionConflict,
+    etag_for,
+    expected_version_from,
+)
 from kennisschakel.knowledge.models import Practice
 from kennisschakel.partnerships import balances, services
 from kennisschakel.partnerships.forms import NETWORK_TYPES
@@ -27,8 +34,26 @@ from kennisschakel.partnerships.models import (
     NetworkMembership,
     Partnership,
 )
-from kennisschakel.partnerships.rules import can_confirm
+from kennisschakel.partnerships.rules import can_confirm, may_log_under, may_score_side
 from kennisschakel.register.models import Municipality, Organisation, PolicyDomain
+
+VERSION_HELP = (
+    "Every save raises it. Send the version you read (or its ETag in If-Match) with a "
+    "change: when someone saved in between, the answer is 412 and nothing is changed."
+)
+
+
+def version_field():
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
+    )
+
+
+def expected_version(context, validated) -> int | None:
+    """The version the client read: If-Match wins over a ``version`` in the body."""
+    body = validated.pop("version", None)
+    header = context.get("expected_version")
+    return header if header is not None else body
 
 
 class PartnerSerializer(serializers.Serializer):
@@ -41,7 +66,11 @@ class PartnerSerializer(serializers.Serializer):
         "type": "array",
         "items": {
             "type": "object",
-            "properties": {"party": {"type": "string"}, "label": {"type": "string"}},
+            "properties": {
+                "party": {"type": "string"},
+                "label": {"type": "string"},
+                "status": {"type": "string", "enum": ["proposed", "confirmed", "declined"]},
+            },
         },
         "description": "On writing: a list of strings — a CBS code ('GM0153'), "
         "'place: Münster, DE', 'country: IN' or 'org: vng'.",
@@ -51,7 +80,10 @@ class PartiesField(serializers.Field):
     """Partners: read as {party, label} objects, written as party strings."""
 
     def to_representation(self, partners):
-        return [{"party": p.party_key, "label": p.label} for p in partners.all()]
+        # status: an organisation named by another is 'proposed' until it confirms.
+        return [
+            {"party": p.party_key, "label": p.label, "status": p.status} for p in partners.all()
+        ]
 
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
@@ -80,6 +112,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
     )
     funding = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
     world_regions = serializers.SerializerMethodField()
+    version = version_field()
 
     class Meta:
         model = Partnership
@@ -107,6 +140,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "partners",
             "world_regions",
             "source",
+            "version",
         ]
         read_only_fields = ["slug", "source"]
 
@@ -137,14 +171,16 @@ class PartnershipSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated):
+        validated.pop("version", None)
         partners = validated.pop("partners")
         motives = validated.pop("motives", [])
         domains = validated.pop("domains", [])
         return services.create_partnership(
             validated, partners, self.context["request"].user, motives, domains
-        )
+        )  # other organisations named become 'proposed' partners until they confirm
 
     def update(self, partnership, validated):
+        expected = expected_version(self.context, validated)
         partners = validated.pop("partners", None)
         motives = validated.pop("motives", None)
         domains = validated.pop("domains", None)
@@ -159,6 +195,8 @@ class PartnershipSerializer(serializers.ModelSerializer):
             partners,
             motives if motives is not None else partnership.motives.all(),
             domains if domains is not None else partnership.domains.all(),
+            user=self.context["request"].user,
+            expected_version=expected,
         )
 
 
@@ -182,6 +220,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         required=False,
         queryset=Practice.objects.filter(status=Practice.Status.PUBLISHED),
     )
+    version = version_field()
 
     class Meta:
         model = ExchangeActivity
@@ -207,6 +246,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "sides",
             "parties",
             "source",
+            "version",
         ]
         read_only_fields = ["slug", "confirmation", "source"]
 
@@ -221,7 +261,28 @@ class ActivitySerializer(serializers.ModelSerializer):
             for s in activity.sides.all()
         ]
 
+    def _check_partnership(self, attrs) -> None:
+        """The same rule as the form and the service: only under your own partnerships."""
+        if "partnership" not in attrs:
+            return
+        partnership = attrs["partnership"]
+        if self.instance is not None:
+            if partnership == self.instance.partnership:
+                return
+            organisation_id = self.instance.logged_by_organisation_id
+        else:
+            organisation_id = self.context["request"].user.organisation_id
+        if not may_log_under(self.context["request"].user, organisation_id, partnership):
+            raise PermissionDenied(
+                _(
+                    "Your organisation is not a confirmed partner in %(partnership)s, so you "
+                    "cannot log an exchange under it."
+                )
+                % {"partnership": partnership}
+            )
+
     def validate(self, attrs):
+        self._check_partnership(attrs)
         if "sides" not in attrs and self.instance is not None:
             sides = [services.side_input_of(s) for s in self.instance.sides.all()]
             start = attrs.get("start_date", self.instance.start_date)
@@ -256,6 +317,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated):
+        validated.pop("version", None)
         request = self.context["request"]
         sides = validated.pop("sides")
         practices = validated.pop("practices", [])
@@ -264,9 +326,17 @@ class ActivitySerializer(serializers.ModelSerializer):
         return activity
 
     def update(self, activity, validated):
+        expected = expected_version(self.context, validated)
         sides = validated.pop("sides")
         practices = validated.pop("practices", None)
-        return services.update_activity(activity, validated, sides, practices)
+        return services.update_activity(
+            activity,
+            validated,
+            sides,
+            practices,
+            user=self.context["request"].user,
+            expected_version=expected,
+        )
 
 
 class ConfirmationSerializer(serializers.Serializer):
@@ -317,6 +387,43 @@ class LearningScoresSerializer(serializers.Serializer):
         return result
 
 
+class ConditionalUpdateMixin:
+    """Optimistic concurrency over HTTP: ``ETag`` on reading, ``If-Match`` on changing.
+
+    A change based on an older version answers 412 (problem+json) and writes nothing.
+    Without ``If-Match`` the change is not checked (older clients keep working).
+    """
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request.method in ("PUT", "PATCH"):
+            context["expected_version"] = expected_version_from(self.request)
+        return context
+
+    def perform_update(self, serializer):
+        try:
+            self._updated = serializer.save()
+        except VersionConflict as conflict:
+            raise PreconditionFailed() from conflict
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_for(self._updated)
+        return response
+
+
+class ParticipationSerializer(serializers.Serializer):
+    agree = serializers.BooleanField(
+        help_text="true: your organisation takes part (confirmed); false: it does not (declined)"
+    )
+
+
 @extend_schema_view(
     list=extend_schema(summary="Partnerships and city links", tags=["partnerships"]),
     retrieve=extend_schema(summary="One partnership", tags=["partnerships"]),
@@ -329,6 +436,7 @@ class LearningScoresSerializer(serializers.Serializer):
     ),
 )
 class PartnershipViewSet(
+    ConditionalUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -374,6 +482,10 @@ class PartnershipViewSet(
             )
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
+            if not may_score_side(request.user, data["partner"]):
+                raise PermissionDenied(
+                    _("You can only fill in your own organisation's side of this assessment.")
+                )
             learning.save_scores(data["partner"], data["year"], data["scores"], request.user)
             year = data["year"]
         else:
@@ -402,6 +514,27 @@ class PartnershipViewSet(
             }
         )
 
+    @extend_schema(
+        summary="A proposed partner confirms or declines taking part",
+        request=ParticipationSerializer,
+        responses={200: PartnershipSerializer},
+        tags=["partnerships"],
+    )
+    @action(detail=True, methods=["post"], url_path="participation")
+    def participation(self, request, slug=None):
+        # Not self.get_object(): that applies the edit rule, which a proposed partner lacks.
+        partnership = get_object_or_404(Partnership, slug=slug)
+        serializer = ParticipationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.answer_participation(
+                partnership, request.user, serializer.validated_data["agree"]
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(" ".join(error.args)) from error
+        refreshed = self.get_queryset().get(pk=partnership.pk)
+        return Response(PartnershipSerializer(refreshed, context={"request": request}).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Exchange activities (the ledger)", tags=["partnerships"]),
@@ -417,6 +550,7 @@ class PartnershipViewSet(
     ),
 )
 class ActivityViewSet(
+    ConditionalUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

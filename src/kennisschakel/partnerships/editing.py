@@ -10,8 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import can_create, can_edit
+from kennisschakel.core.versioning import VersionConflict
 from kennisschakel.partnerships import services
 from kennisschakel.partnerships.forms import ActivityForm, MembershipForm, PartnershipForm
 from kennisschakel.partnerships.models import ExchangeActivity, NetworkMembership, Partnership
@@ -34,7 +36,9 @@ ACTIVITY_FIELDS = [
 ]
 
 
-def _form_status(request, form) -> int:
+def _form_status(request, form, conflict: bool = False) -> int:
+    if conflict:
+        return 409  # someone else saved first; the form comes back with what was typed
     return 400 if request.method == "POST" and form.is_bound and not form.is_valid() else 200
 
 
@@ -78,6 +82,7 @@ def partnership_edit(request, slug):
         raise PermissionDenied(_("Only the municipalities in this partnership can change it."))
     organisation = None if request.user.is_facilitator else request.user.organisation
     form = PartnershipForm(request.POST or None, instance=partnership, organisation=organisation)
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             services.update_partnership(
@@ -86,7 +91,12 @@ def partnership_edit(request, slug):
                 form.cleaned_data["partners_text"],
                 motives=form.cleaned_data["motives"],
                 domains=form.cleaned_data["domains"],
+                user=request.user,
+                expected_version=form.expected_version,
             )
+        except VersionConflict:
+            conflict = True
+            form.reject_stale(Partnership.objects.get(pk=partnership.pk))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -96,8 +106,31 @@ def partnership_edit(request, slug):
         request,
         "partnerships/partnership_form.html",
         {"form": form, "partnership": partnership},
-        status=_form_status(request, form),
+        status=_form_status(request, form, conflict),
     )
+
+
+@login_required
+@require_POST
+def partnership_participation(request, slug):
+    """A proposed partner confirms or declines being part of the partnership."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    agree = request.POST.get("answer") == "confirm"
+    if request.POST.get("answer") not in ("confirm", "decline"):
+        messages.error(request, _("Choose whether your organisation confirms or declines."))
+        return redirect(partnership.get_absolute_url())
+    services.answer_participation(partnership, request.user, agree)
+    if agree:
+        messages.success(request, _("Your organisation is now a confirmed partner."))
+    else:
+        messages.success(
+            request,
+            _(
+                "You have declined; the partnership now shows that your organisation "
+                "does not take part."
+            ),
+        )
+    return redirect(partnership.get_absolute_url())
 
 
 def _activity_values(data) -> dict:
@@ -173,15 +206,26 @@ def activity_edit(request, slug):
             other_participants=others[0].participants,
             other_hours=others[0].hours,
         )
-    form = ActivityForm(request.POST or None, organisation=organisation, initial=initial)
+    form = ActivityForm(
+        request.POST or None, organisation=organisation, initial=initial, instance=activity
+    )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Parties beyond the two the form shows stay as they were.
         extra = [services.side_input_of(s) for s in others[1:]]
         try:
             services.update_activity(
-                activity, _activity_values(data), data["sides"] + extra, data["practices"]
+                activity,
+                _activity_values(data),
+                data["sides"] + extra,
+                data["practices"],
+                user=request.user,
+                expected_version=form.expected_version,
             )
+        except VersionConflict:
+            conflict = True
+            form.reject_stale(ExchangeActivity.objects.get(pk=activity.pk))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -194,7 +238,7 @@ def activity_edit(request, slug):
         request,
         "partnerships/activity_form.html",
         {"form": form, "activity": activity},
-        status=_form_status(request, form),
+        status=_form_status(request, form, conflict),
     )
 
 

@@ -2,13 +2,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.versioning import VersionedFormMixin
 from kennisschakel.partnerships.models import (
     ActivitySide,
     Dissemination,
+    ExchangeActivity,
     ExchangeForm,
     NetworkMembership,
     OutcomeLevel,
     Partnership,
+    PartnershipPartner,
 )
 from kennisschakel.partnerships.services import SideInput, parse_party, validate_activity
 
@@ -18,8 +21,33 @@ NETWORK_TYPES = ["network", "knowledge_platform", "association"]
 DIRECTIONS = ActivitySide.Direction.choices
 
 
-class ActivityForm(forms.Form):
-    """Log one exchange activity between your organisation and one other party."""
+ACTIVITY_VERSIONED_FIELDS = [
+    "partnership",
+    "form",
+    "title",
+    "start_date",
+    "end_date",
+    "costs",
+    "subsidy",
+    "subsidy_programme",
+    "learning_goals",
+    "outcomes",
+    "outcome_level",
+    "outcome_side",
+    "embedded",
+    "disseminated",
+    "practices",
+]
+
+
+class ActivityForm(VersionedFormMixin, forms.Form):
+    """Log one exchange activity between your organisation and one other party.
+
+    When changing one, pass ``instance``: a hidden version token then makes sure a
+    second editor's save cannot silently overwrite the first one's.
+    """
+
+    versioned_fields = ACTIVITY_VERSIONED_FIELDS
 
     partnership = forms.ModelChoiceField(
         label=_("Partnership"),
@@ -105,15 +133,19 @@ class ActivityForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, instance=None, **kwargs):
+        # VersionedFormMixin reads self.instance while it initialises.
+        self.instance = instance if instance is not None else ExchangeActivity()
         super().__init__(*args, **kwargs)
         from kennisschakel.knowledge.models import Practice
 
         self.fields["practices"].queryset = Practice.objects.published().order_by("title")
         self.organisation = organisation
         if organisation is not None:
+            # Only partnerships the organisation has confirmed it is part of (rules.may_log_under).
             self.fields["partnership"].queryset = Partnership.objects.filter(
-                partners__organisation=organisation
+                partners__organisation=organisation,
+                partners__status=PartnershipPartner.Status.CONFIRMED,
             ).distinct()
 
     def clean_other_party(self):
@@ -227,11 +259,14 @@ class LearningAssessmentForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Side"), queryset=None, empty_label=None)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
 
-    def __init__(self, *args, partnership=None, **kwargs):
+    def __init__(self, *args, partnership=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from kennisschakel.partnerships.models import LearningDimension
+        from kennisschakel.partnerships.rules import may_score_side
 
-        self.fields["partner"].queryset = partnership.partners.all()
+        # A self-assessment: only the sides this user may score (rules.may_score_side).
+        scorable = [p.pk for p in partnership.partners.all() if may_score_side(user, p)]
+        self.fields["partner"].queryset = partnership.partners.filter(pk__in=scorable)
         self.fields["partner"].label_from_instance = lambda p: p.label
         self.dimensions = list(LearningDimension)
         for dimension in self.dimensions:
@@ -268,7 +303,7 @@ def _split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(";", "\n").splitlines() if line.strip()]
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a partnership; partners are typed one per line, like 'GM0153'."""
 
     partners_text = forms.CharField(
@@ -326,6 +361,8 @@ class PartnershipForm(forms.ModelForm):
             "local_organisations": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+
+    versioned_fields = [*Meta.fields, "policy_fields", "funding"]
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)

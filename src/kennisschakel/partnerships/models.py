@@ -157,6 +157,9 @@ class Partnership(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by one on every change; an edit based on an older version is refused
+    # (optimistic concurrency: two editors never silently overwrite each other).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -239,7 +242,17 @@ class Party(models.Model):
 
 
 class PartnershipPartner(Party):
+    class Status(models.TextChoices):
+        # An organisation named as partner by another has not agreed yet: it is
+        # *proposed* until one of its own people confirms (or declines).
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
+    status = models.CharField(
+        _("participation"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
 
     class Meta:
         constraints = [
@@ -250,6 +263,10 @@ class PartnershipPartner(Party):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
 
 
 class ExchangeForm(models.TextChoices):
@@ -339,6 +356,8 @@ class ExchangeActivity(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # See Partnership.version: the logging side's edits never overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-year", "-created_at"]

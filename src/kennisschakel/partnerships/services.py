@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kennisschakel.core.slugs import unique_slug
+from kennisschakel.core.versioning import claim_version
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
@@ -105,6 +106,25 @@ def _check_partnership(values: dict, partners: list[PartyRef]) -> None:
         raise ValidationError(_("The end year lies before the start year."))
 
 
+def acting_organisation_id(user) -> int | None:
+    """The organisation a person acts for; None for facilitators and loaders (trusted)."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_facilitator:
+        return None
+    return user.organisation_id
+
+
+def _partner_row(partnership: Partnership, party: PartyRef, acting_id: int | None):
+    # Naming another organisation as partner is a proposal it must confirm; places and
+    # countries abroad have no people here to confirm, and trusted sources need no consent.
+    proposed = (
+        acting_id is not None
+        and party.organisation is not None
+        and party.organisation.pk != acting_id
+    )
+    status = PartnershipPartner.Status.PROPOSED if proposed else PartnershipPartner.Status.CONFIRMED
+    return PartnershipPartner(partnership=partnership, status=status, **party.fields())
+
+
 @transaction.atomic
 def create_partnership(
     values: dict, partners: list[PartyRef], user=None, motives=(), domains=()
@@ -114,12 +134,32 @@ def create_partnership(
     partnership.slug = partnership.slug or unique_slug(Partnership, partnership.name)
     partnership.full_clean(exclude=["motives", "domains"])
     partnership.save()
+    acting_id = acting_organisation_id(user)
     PartnershipPartner.objects.bulk_create(
-        [PartnershipPartner(partnership=partnership, **p.fields()) for p in partners]
+        [_partner_row(partnership, p, acting_id) for p in partners]
     )
     partnership.motives.set(motives)
     partnership.domains.set(domains)
     return partnership
+
+
+@transaction.atomic
+def answer_participation(partnership: Partnership, user, agree: bool) -> int:
+    """The user's organisation confirms or declines being a partner; returns rows changed.
+
+    One conditional UPDATE: two answers at once cannot both win, and a confirmed
+    partner does not drop out through this door (it edits the partners instead).
+    """
+    from kennisschakel.partnerships.rules import own_proposed_sides
+
+    sides = own_proposed_sides(user, partnership)
+    if not sides.exists():
+        raise PermissionDenied(_("Your organisation has no open proposal in this partnership."))
+    status = PartnershipPartner.Status.CONFIRMED if agree else PartnershipPartner.Status.DECLINED
+    changed = sides.exclude(status=status).update(status=status)
+    if changed:
+        claim_version(partnership)  # editors with the old partner list are warned
+    return changed
 
 
 @dataclass
@@ -158,11 +198,27 @@ def validate_activity(
         raise ValidationError(errors)
 
 
+def check_may_log_under(user, organisation_id: int | None, partnership) -> None:
+    from kennisschakel.partnerships.rules import may_log_under
+
+    if organisation_id is None and user is None:
+        return  # the sources (loaders)
+    if not may_log_under(user, organisation_id, partnership):
+        raise PermissionDenied(
+            _(
+                "Your organisation is not a confirmed partner in %(partnership)s, so you "
+                "cannot log an exchange under it."
+            )
+            % {"partnership": partnership}
+        )
+
+
 @transaction.atomic
 def log_activity(
     values: dict, sides: list[SideInput], user=None, organisation: Organisation | None = None
 ) -> ExchangeActivity:
     """Record one activity with one side per party: seen from both sides, stored once."""
+    check_may_log_under(user, organisation.pk if organisation else None, values.get("partnership"))
     validate_activity(values.get("start_date"), values.get("end_date"), sides)
     activity = ExchangeActivity(**values, logged_by=user, logged_by_organisation=organisation)
     activity.slug = activity.slug or unique_slug(ExchangeActivity, activity.title)
@@ -217,10 +273,23 @@ def sync_balance_dates(activity: ExchangeActivity) -> None:
 
 @transaction.atomic
 def update_activity(
-    activity: ExchangeActivity, values: dict, sides: list[SideInput], practices=None
+    activity: ExchangeActivity,
+    values: dict,
+    sides: list[SideInput],
+    practices=None,
+    *,
+    user=None,
+    expected_version: int | None = None,
 ) -> ExchangeActivity:
-    """Change what the logging side recorded; the other side is asked to confirm again."""
+    """Change what the logging side recorded; the other side is asked to confirm again.
+
+    ``expected_version``: the version the editor loaded; when someone saved in between,
+    ``core.versioning.VersionConflict`` is raised and nothing is written.
+    """
     validate_activity(values.get("start_date"), values.get("end_date"), sides)
+    if "partnership" in values and values["partnership"] != activity.partnership:
+        check_may_log_under(user, activity.logged_by_organisation_id, values["partnership"])
+    claim_version(activity, expected_version)  # first write: holds the row until commit
     for name, value in values.items():
         setattr(activity, name, value)
     activity.confirmation = ExchangeActivity.Confirmation.PENDING
@@ -235,21 +304,33 @@ def update_activity(
 
 @transaction.atomic
 def confirm_activity(activity: ExchangeActivity, agree: bool, note: str = "") -> ExchangeActivity:
+    claim_version(activity)  # an editor who loaded the activity before is warned
     activity.confirmation = (
         ExchangeActivity.Confirmation.CONFIRMED if agree else ExchangeActivity.Confirmation.DISPUTED
     )
     activity.confirmation_note = note
-    activity.save(update_fields=["confirmation", "confirmation_note"])
+    activity.save(update_fields=["confirmation", "confirmation_note", "version"])
     sync_balance_dates(activity)
     return activity
 
 
 @transaction.atomic
 def update_partnership(
-    partnership: Partnership, values: dict, partners: list[PartyRef], motives=(), domains=()
+    partnership: Partnership,
+    values: dict,
+    partners: list[PartyRef],
+    motives=(),
+    domains=(),
+    *,
+    user=None,
+    expected_version: int | None = None,
 ) -> Partnership:
-    """Change a partnership; partners are replaced by the given list (at least two)."""
+    """Change a partnership; partners are replaced by the given list (at least two).
+
+    Organisations added by the editor's organisation are proposed, as on creation.
+    """
     _check_partnership(values, partners)
+    claim_version(partnership, expected_version)  # first write: holds the row until commit
     for name, value in values.items():
         setattr(partnership, name, value)
     partnership.full_clean(exclude=["motives", "domains"])
@@ -260,12 +341,9 @@ def update_partnership(
     partnership.partners.filter(
         pk__in=[p.pk for k, p in existing.items() if k not in wanted]
     ).delete()
+    acting_id = acting_organisation_id(user)
     PartnershipPartner.objects.bulk_create(
-        [
-            PartnershipPartner(partnership=partnership, **p.fields())
-            for k, p in wanted.items()
-            if k not in existing
-        ]
+        [_partner_row(partnership, p, acting_id) for k, p in wanted.items() if k not in existing]
     )
     partnership.motives.set(motives)
     partnership.domains.set(domains)

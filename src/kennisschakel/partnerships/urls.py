@@ -12,6 +12,11 @@ urlpatterns = [
         "partnerschappen/<slug:slug>/wijzigen/", editing.partnership_edit, name="partnership-edit"
     ),
     path(
+        "partnerschappen/<slug:slug>/deelname/",
+        editing.partnership_participation,
+        name="partnership-participation",
+    ),
+    path(
         "partnerschappen/<slug:slug>/raadsinformatiebrief/",
         views.council_note,
         name="council-note",

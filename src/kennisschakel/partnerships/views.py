@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kennisschakel.accounts.permissions import belongs_to, can_edit
+from kennisschakel.core.svg import without_inline_styles
 from kennisschakel.partnerships import balances, services
 from kennisschakel.partnerships.forms import ConfirmForm
 from kennisschakel.partnerships.models import (
@@ -18,7 +19,7 @@ from kennisschakel.partnerships.models import (
     Partnership,
     PartnershipPartner,
 )
-from kennisschakel.partnerships.rules import can_confirm
+from kennisschakel.partnerships.rules import can_confirm, may_score_side, own_proposed_sides
 from kennisschakel.register.models import Country, Municipality, Organisation, PolicyDomain
 
 PARTNER_PREFETCH = Prefetch(
@@ -79,8 +80,8 @@ def partnership_detail(request, slug):
         (partner, summary["balances"].get(partner.party_key))
         for partner in partnership.partners.all()
     ]
-    involved = {p.organisation_id for p in partnership.partners.all() if p.organisation_id}
-    may_log = request.user.is_authenticated and any(belongs_to(request.user, pk) for pk in involved)
+    # The same rule as the edit pages and the API: confirmed partners (and facilitators).
+    may_log = can_edit(request.user, partnership)
     return render(
         request,
         "partnerships/partnership_detail.html",
@@ -90,6 +91,7 @@ def partnership_detail(request, slug):
             "partner_rows": partner_rows,
             "undated": summary["undated"],
             "may_log": may_log,
+            "proposals": list(own_proposed_sides(request.user, partnership)),
         },
     )
 
@@ -175,8 +177,14 @@ def municipality_section(municipality, user=None) -> dict:
     """What the municipality page shows about partnerships, networks and the balance."""
     organisation = municipality.organisation
     may_edit = bool(user and user.is_authenticated and belongs_to(user, organisation.pk))
+    # A partnership this municipality declined is not its partnership.
     partnerships = (
         Partnership.objects.filter(partners__organisation=organisation)
+        .exclude(  # one subquery: both conditions must hold for the same partner row
+            pk__in=PartnershipPartner.objects.filter(
+                organisation=organisation, status=PartnershipPartner.Status.DECLINED
+            ).values("partnership_id")
+        )
         .prefetch_related(PARTNER_PREFETCH)
         .distinct()
     )
@@ -290,14 +298,12 @@ def learning_assessment(request, slug):
         )
     except ValueError:
         year = datetime.date.today().year
-    involved = {p.organisation_id for p in partnership.partners.all() if p.organisation_id}
-    may_score = request.user.is_authenticated and any(
-        belongs_to(request.user, pk) for pk in involved
-    )
+    may_score = can_edit(request.user, partnership)
     form = None
     if may_score:
+        _refuse_other_side(request, partnership)
         form = LearningAssessmentForm(
-            request.POST or None, partnership=partnership, initial={"year": year}
+            request.POST or None, partnership=partnership, user=request.user, initial={"year": year}
         )
         if request.method == "POST" and form.is_valid():
             learning.save_scores(
@@ -316,10 +322,23 @@ def learning_assessment(request, slug):
             "year": year,
             "form": form,
             "scores": learning.scores_by_side(partnership, year),
-            "chart": mark_safe(learning.chart_svg(partnership, year)),  # noqa: S308  (our own SVG)
+            # Our own SVG, with its styles as attributes: the page's CSP allows no inline styles.
+            "chart": mark_safe(without_inline_styles(learning.chart_svg(partnership, year))),  # noqa: S308
         },
         status=status,
     )
+
+
+def _refuse_other_side(request, partnership) -> None:
+    """Posting scores for another partner's side is refused outright, not just 'invalid'."""
+    raw = request.POST.get("partner", "") if request.method == "POST" else ""
+    if not (raw.isdigit() and len(raw) < 10):
+        return  # no side named: the form says what is missing
+    side = partnership.partners.filter(pk=int(raw)).first()
+    if side is not None and not may_score_side(request.user, side):
+        raise PermissionDenied(
+            _("You can only fill in your own organisation's side of this assessment.")
+        )
 
 
 def _period(request) -> tuple:

@@ -108,7 +108,7 @@ class FormerMunicipalityViewSet(viewsets.ViewSet):
 
     def retrieve(self, request, code=None):
         on = request.query_params.get("date")
-        if on:
+        if on is not None:  # an empty ?date= is malformed too (400), not "no date"
             try:
                 on = datetime.date.fromisoformat(on)
             except ValueError as error:

@@ -9,9 +9,12 @@ import stops with a message per row and the database is not touched.
 import csv
 import datetime
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kennisschakel.core.upsert import UpsertResult
@@ -41,6 +44,8 @@ COLUMN_ALIASES = {
     },
 }
 REQUIRED_COLUMNS = ("cbs_code", "name", "province")
+# The Netherlands has some 340 municipalities; a file with far more rows is not a register.
+MAX_ROWS = 5000
 CODE_PATTERN = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
 # Whole numbers, optionally with Dutch or English thousands separators: 12345, 12.345, 12,345.
 NUMBER_PATTERN = re.compile(r"^\d{1,3}(?:([.,  ])\d{3})*$|^\d+$")
@@ -80,11 +85,34 @@ def _canonical(header: str) -> str:
     return fold_words(header).replace(" ", "_")
 
 
+def size_error(size_in_bytes: int) -> RowError | None:
+    """A file above the import limit is refused before it is parsed (or, by the command, read)."""
+    limit = settings.KENNISSCHAKEL_IMPORT_MAX_BYTES
+    if size_in_bytes <= limit:
+        return None
+    return RowError(
+        0,
+        "",
+        _("The file is %(size)s; the limit for an import is %(limit)s.")
+        % {"size": filesizeformat(size_in_bytes), "limit": filesizeformat(limit)},
+    )
+
+
+def _has_too_many_rows(text: str, dialect) -> bool:
+    """Count rows as a stream, stopping past the limit, before any row is validated."""
+    rows = csv.reader(io.StringIO(text), dialect)
+    return sum(1 for _row in itertools.islice(rows, MAX_ROWS + 2)) > MAX_ROWS + 1
+
+
 def parse_municipality_csv(
     text: str, reference_date: datetime.date | None, source: str = ""
 ) -> ImportReport:
     """Validate a CSV text and turn it into rows for :func:`save_municipalities`."""
     report = ImportReport()
+    too_big = size_error(len(text.encode("utf-8", errors="replace")))
+    if too_big:
+        report.errors.append(too_big)
+        return report
     text = text.lstrip("\ufeff")
     if not text.strip():
         report.errors.append(RowError(0, "", _("The file is empty.")))
@@ -93,6 +121,16 @@ def parse_municipality_csv(
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    try:
+        too_many = _has_too_many_rows(text, dialect)
+    except csv.Error as error:
+        report.errors.append(RowError(0, "", str(error)))
+        return report
+    if too_many:
+        report.errors.append(
+            RowError(0, "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS})
+        )
+        return report
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader)
     columns: dict[str, int] = {}

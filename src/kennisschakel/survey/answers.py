@@ -26,7 +26,8 @@ call it only for asked questions, or use :func:`normalise_answers` /
 :func:`parse_csv_row`, which walk the instrument in order. A one-element list is
 unwrapped for the one-value types (a form may post any field as a list).
 
-Numbers: the decimal sign is ``.`` or ``,`` (no thousands separators, no exponent). The
+Numbers: the decimal sign is ``.`` or ``,`` (no thousands separators, no exponent,
+no NaN or infinity), and no number lies beyond ±:data:`NUMBER_LIMIT` (10**15). The
 decimals *as written* count, so with ``decimals: 0`` the input ``"1.000"`` is refused
 (``too_many_decimals``) instead of silently read as 1 when the respondent meant a
 thousand with a Dutch thousands separator.
@@ -246,12 +247,22 @@ def _decimal(raw: object) -> tuple[Decimal, int]:
     return value, max(0, -value.as_tuple().exponent)
 
 
+#: No number answer lies beyond ±10**15, whatever the instrument says: every JSON reader
+#: (a browser, PostgreSQL, SQLite) keeps such numbers exactly (up to 2**53), and the
+#: analysis can turn them into floats. An instrument's own ``min``/``max`` is checked first.
+NUMBER_LIMIT = 10**15
+
+
 def _bounds(low: object, high: object, value: Decimal, raw: object) -> None:
-    params = {"min": low, "max": high, "value": _as_text(raw)}
+    params = {"min": low, "max": high, "value": _as_text(raw)[:40]}
     if low is not None and value < Decimal(repr(low)):
         raise AnswerError("below_minimum", params)
     if high is not None and value > Decimal(repr(high)):
         raise AnswerError("above_maximum", params)
+    if value < -NUMBER_LIMIT:
+        raise AnswerError("below_minimum", {**params, "min": -NUMBER_LIMIT})
+    if value > NUMBER_LIMIT:
+        raise AnswerError("above_maximum", {**params, "max": NUMBER_LIMIT})
 
 
 def _scale(question: Question, raw: object) -> int:

@@ -18,10 +18,11 @@ class ApiVersionMiddleware:
             return response
         # Unknown API paths and server errors come from Django, not DRF: give
         # them the same problem+json shape as every other API error.
-        if response.status_code in (404, 405, 500) and "json" not in response.get(
+        if response.status_code in (400, 404, 405, 500) and "json" not in response.get(
             "Content-Type", ""
         ):
             messages = {
+                400: _("The request could not be understood."),
                 404: _("There is no API resource at this address."),
                 405: _("This method is not allowed on this resource."),
                 500: _("An unexpected error occurred."),

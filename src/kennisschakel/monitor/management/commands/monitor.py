@@ -116,12 +116,12 @@ class Command(BaseCommand):
     def _import(self, wave: Wave, options) -> None:
         from kennisschakel.monitor.imports import ImportRejected, import_responses
 
+        path = options["file"]
         try:
-            content = options["file"].read_bytes()
+            # The path itself, so the size limit is checked before the file is read.
+            result = import_responses(wave, path, replace_submitted=options["replace_submitted"])
         except OSError as error:
             raise CommandError(str(error)) from error
-        try:
-            result = import_responses(wave, content, replace_submitted=options["replace_submitted"])
         except ImportRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(str(error))

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from kennisschakel.register.importers import ImportRejected, import_municipalities
+from kennisschakel.register.importers import ImportRejected, import_municipalities, size_error
 
 
 class Command(BaseCommand):
@@ -26,6 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with translation.override(options["language"]):
             try:
+                too_big = size_error(options["file"].stat().st_size)
+                if too_big:
+                    raise CommandError(str(too_big))
                 text = options["file"].read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError) as error:
                 raise CommandError(str(error)) from error
