@@ -99,50 +99,58 @@ class SeededSnapshot:
 
 
 _snapshot: SeededSnapshot | None = None
+_db_blocker = None
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference data once; each test runs in a transaction on top of it."""
-    global _snapshot
+    global _snapshot, _db_blocker
     with django_db_blocker.unblock():
         seed_database()
         _snapshot = SeededSnapshot()
         _snapshot.take()
+    _db_blocker = django_db_blocker
     yield
+    snapshot, _snapshot = _snapshot, None
     with django_db_blocker.unblock():
-        _snapshot.drop()
+        snapshot.drop()
 
 
 _COMMITTING_FIXTURES = {"committed_db", "transactional_db", "live_server"}
 
 
 @pytest.fixture(autouse=True)
-def restore_seeded_database_after_commits(request, django_db_blocker):
-    """After a test whose writes were committed, put the seeded database back.
-
-    Autouse fixtures are set up before the ones a test asks for, so this teardown
-    runs after ``transactional_db`` has flushed the tables.
-    """
+def refuse_transaction_marker(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         pytest.fail("Use the committed_db fixture instead of django_db(transaction=True).")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test whose writes were committed, put the seeded database back.
+
+    This runs after all of the test's fixtures are torn down, so after
+    pytest-django has flushed the tables (``transactional_db``, ``live_server``).
+    """
     yield
-    if _COMMITTING_FIXTURES & set(request.fixturenames) and _snapshot is not None:
-        with django_db_blocker.unblock():
+    if _snapshot is not None and _COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        with _db_blocker.unblock():
             _snapshot.restore()
 
 
 @pytest.fixture
-def committed_db(django_db_setup, django_db_blocker):
+def committed_db(transactional_db):
     """Database access without a wrapping transaction: every write commits at once.
 
-    For tests with real threads (tests/concurrency.py). The seeded database is
-    restored after the test, so nothing it wrote reaches the next one. Don't
-    combine with ``db``; ``make_user`` and the role fixtures work with both.
+    For tests with real threads (tests/concurrency.py). It is pytest-django's
+    ``transactional_db`` (so the test database is created even when a run holds
+    only such tests) plus the promise of ``pytest_runtest_teardown`` below:
+    the seeded database is restored after the test, so nothing it wrote reaches
+    the next one. ``make_user`` and the role fixtures work with it.
     """
-    with django_db_blocker.unblock():
-        yield
+    yield
 
 
 @pytest.fixture

@@ -209,6 +209,11 @@ KENNISSCHAKEL_FILE_SERVING = os.environ.get("KENNISSCHAKEL_FILE_SERVING", "djang
 KENNISSCHAKEL_FILE_SERVING_PREFIX = os.environ.get(
     "KENNISSCHAKEL_FILE_SERVING_PREFIX", "/protected-media/"
 )
+if KENNISSCHAKEL_FILE_SERVING not in {"django", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        "KENNISSCHAKEL_FILE_SERVING must be 'django', 'x-accel-redirect' or 'x-sendfile', "
+        f"not {KENNISSCHAKEL_FILE_SERVING!r}."
+    )
 # Spreadsheet imports (practices, register): files above this size are refused unread.
 KENNISSCHAKEL_IMPORT_MAX_BYTES = int(
     os.environ.get("KENNISSCHAKEL_IMPORT_MAX_BYTES", str(5 * 1024 * 1024))

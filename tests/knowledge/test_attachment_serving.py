@@ -117,3 +117,17 @@ def test_x_sendfile_mode_names_the_path(client, make_practice, settings, weert_c
     attachment.practice.save()
     response = client.get(download_url(attachment))
     assert response["X-Sendfile"] == attachment.file.path
+
+
+def test_the_admin_links_attachments_to_the_checking_view(
+    client, make_practice, enschede_contributor, facilitator
+):
+    attachment = attach(make_practice("GM0153", status="draft"), enschede_contributor)
+    facilitator.is_staff = facilitator.is_superuser = True
+    facilitator.save()
+    client.force_login(facilitator)
+    page = client.get(reverse("admin:knowledge_practice_change", args=[attachment.practice.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="{download_url(attachment)}"' in html
+    assert "/media/" not in html

@@ -191,3 +191,17 @@ def test_api_patch_with_a_stale_etag_is_refused_with_412(enschede_contributor):
     assert client.patch(url, body, format="json").status_code == 200
     garbage = client.patch(url, {"title": "Vierde"}, format="json", HTTP_IF_MATCH='"abc"')
     assert garbage.status_code == 412
+
+
+def test_saving_a_practice_deleted_meanwhile_is_a_404_not_a_500(db):
+    from django.http import Http404
+
+    from kennisschakel.core.versioning import claim_version
+
+    owner = Organisation.objects.get(slug="gm0988")
+    practice = new_practice(owner, title="Wordt zo meteen verwijderd")
+    loaded_version = practice.version
+    Practice.objects.filter(pk=practice.pk).delete()
+
+    with pytest.raises(Http404):
+        claim_version(practice, loaded_version)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import schemathesis
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
@@ -32,8 +33,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from .world import OTHER_CODE, OWN_CODE, build_world
-
-schemathesis = pytest.importorskip("schemathesis")
 
 pytestmark = [pytest.mark.api_fuzz, pytest.mark.django_db]
 

@@ -28,6 +28,7 @@ from django import forms
 from django.core import signing
 from django.db import models
 from django.db.models import F
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -70,7 +71,10 @@ def claim_version(instance: models.Model, expected: int | None = None) -> int:
         updated = rows.filter(version=expected).update(version=F("version") + 1)
         if not updated:
             current = rows.values_list("version", flat=True).first()
-            raise VersionConflict(instance, expected, current or 0)
+            if current is None:
+                # Deleted by someone else meanwhile: nothing left to save into.
+                raise Http404(_("This item was deleted by someone else in the meantime."))
+            raise VersionConflict(instance, expected, current)
         instance.version = expected + 1
         return instance.version
     rows.update(version=F("version") + 1)

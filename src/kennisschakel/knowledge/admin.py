@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from kennisschakel.knowledge import models as m
 
@@ -6,8 +9,17 @@ from kennisschakel.knowledge import models as m
 class AttachmentInline(admin.TabularInline):
     model = m.Attachment
     extra = 0
-    readonly_fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
     fields = readonly_fields
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        # Files are served only through the view that checks permission, never from /media/.
+        url = reverse(
+            "knowledge:attachment-download",
+            kwargs={"slug": attachment.practice.slug, "pk": attachment.pk},
+        )
+        return format_html('<a href="{}">{}</a>', url, attachment.original_name)
     can_delete = True
 
     def has_add_permission(self, request, obj=None):
