@@ -47,7 +47,11 @@ def test_production_refuses_to_start_without_secret_key():
     assert "KENNISSCHAKEL_SECRET_KEY" in result.stderr
 
 
-def test_deploy_check_is_clean_in_production_configuration():
+def test_deploy_check_is_clean_in_production_configuration(tmp_path):
+    # `collectstatic` writes this manifest (README, Production); without it the deploy check
+    # warns (kennisschakel.W001). tests/platform/test_production.py runs the real steps.
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     result = run_cli(
         "check",
         "--deploy",
@@ -56,6 +60,7 @@ def test_deploy_check_is_clean_in_production_configuration():
         env={
             "KENNISSCHAKEL_SECRET_KEY": "k" * 20 + "-production-secret-" + "q8Zp3" * 6,
             "KENNISSCHAKEL_ALLOWED_HOSTS": "kennisschakel.example",
+            "KENNISSCHAKEL_VAR_DIR": str(tmp_path),
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr

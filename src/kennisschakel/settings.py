@@ -223,7 +223,7 @@ STORAGES = {
     # One storage with debug on or off, so every `collectstatic` writes the manifest that
     # production needs (hashed names, compressed copies). With debug on it hands out plain
     # names; a file missing from the manifest is logged and served unhashed, never a 500,
-    # and `kennisschakel check` warns while the manifest is missing (core/staticfiles.py).
+    # and `kennisschakel check --deploy` warns while the manifest is missing (core/staticfiles.py).
     "staticfiles": {"BACKEND": "kennisschakel.core.staticfiles.ManifestStaticFilesStorage"},
 }
 # Serve files straight from the apps' static folders in development and tests.

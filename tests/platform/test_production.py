@@ -21,7 +21,12 @@ DOCUMENTED_ENV = {
     "KENNISSCHAKEL_CSRF_TRUSTED_ORIGINS": "https://kennisschakel.example.nl",
 }
 # Variables of the test run that production does not have.
-NOT_IN_PRODUCTION = {"KENNISSCHAKEL_TESTING", "KENNISSCHAKEL_DEBUG", "DJANGO_SETTINGS_MODULE"}
+NOT_IN_PRODUCTION = {
+    "KENNISSCHAKEL_TESTING",
+    "KENNISSCHAKEL_DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright
+}
 
 
 def production_env(var_dir) -> dict:

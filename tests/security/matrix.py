@@ -61,6 +61,7 @@ CODE_HOLDER = "DD DD DD DD DD AD"  # only the holder of this wave's code (nobody
 OWN_RESULTS = "DD AA AA AA DD AD"  # "where do we stand": the own municipality, not facilitators
 AFTER_CLOSING = "DA DA DA DA AA DA"  # open: facilitators only; closed: everyone
 OTHER_SIDE_CONFIRMS = "DD DD AD AD DD DD"  # the other side answers; facilitators don't speak for it
+SIDES_ONLY = "DD AD AD AD DD DD"  # introductions: the two sides only, not even facilitators
 ADOPT = "DD DD DA DA AA DD"  # adopt another organisation's published practice
 SCORE_OWN_SIDE = "DDD DDD ADD ADD AAA DDD"  # own side / other side in own partnership / other
 PARTNERS_EDIT = "DDD DDD ADD ADD AAA DDD"  # confirmed partner / merely proposed (C16) / other
@@ -499,12 +500,7 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         },
     ),
     ("api:introduction-detail", "GET"): Op(
-        ORG_READS,
-        **api("api:introduction-detail", "introduction_{}", attr="pk"),
-        xfail={
-            "facilitator": "FINDING: the API hides introductions from facilitators, the site "
-            "(matching.rules.may_see_introduction) shows them all"
-        },
+        SIDES_ONLY, **api("api:introduction-detail", "introduction_{}", attr="pk")
     ),
     ("api:introduction-answer", "POST"): Op(
         OTHER_SIDE_CONFIRMS,
@@ -821,7 +817,7 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         for method in ("GET", "POST")
     },
     ("matching:introduction-detail", "GET"): Op(
-        ORG_READS, **of("matching:introduction-detail", "introduction_{}", attr="pk")
+        SIDES_ONLY, **of("matching:introduction-detail", "introduction_{}", attr="pk")
     ),
     ("matching:introduction-detail", "POST"): Op(
         OTHER_SIDE_CONFIRMS,

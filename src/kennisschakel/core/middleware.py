@@ -69,7 +69,8 @@ class MalformedInputMiddleware:
             return True
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH"):
-            if content_type == "application/x-www-form-urlencoded":
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                # Form fields only; CsrfViewMiddleware parses the body just the same.
                 return any(_has_nul(k) or _has_nul(v) for k, v in _items(request.POST))
             if content_type.endswith("json"):
                 return bool(_JSON_NUL.search(request.body))

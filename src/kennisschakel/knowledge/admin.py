@@ -20,6 +20,7 @@ class AttachmentInline(admin.TabularInline):
             kwargs={"slug": attachment.practice.slug, "pk": attachment.pk},
         )
         return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
     can_delete = True
 
     def has_add_permission(self, request, obj=None):

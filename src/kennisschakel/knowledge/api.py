@@ -225,7 +225,14 @@ class PracticeViewSet(
         request=AdoptionSerializer,
         responses=AdoptionSerializer(many=True),
     )
-    @action(detail=True, methods=["get", "post"], permission_classes=[])
+    # A plain list (a practice has few adoptions): no pagination, no list filters.
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[],
+        pagination_class=None,
+        filter_backends=[],
+    )
     def adoptions(self, request, slug=None):
         practice = get_object_or_404(self.get_queryset(), slug=slug)
         if request.method == "GET":

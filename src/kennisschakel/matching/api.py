@@ -160,7 +160,7 @@ class QuestionViewSet(
 
     @extend_schema(summary="Suggestions for this question", responses=MatchSerializer(many=True),
                    tags=["matching"])  # fmt: skip
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def matches(self, request, pk=None):
         question = self.get_object()
         found = services.find_matches(

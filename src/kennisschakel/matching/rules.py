@@ -32,11 +32,10 @@ def edit_offer(user, offer) -> bool:
 
 
 def may_see_introduction(user, introduction: Introduction) -> bool:
-    """Only the two sides (and facilitators) ever see an introduction, declined or not."""
-    if not (user and user.is_authenticated):
+    """Only the two sides ever see an introduction, declined or not; the same rule as the API
+    (services.introductions_visible_to). Contact details pass between the two sides only."""
+    if not (user and user.is_authenticated and user.organisation_id):
         return False
-    if getattr(user, "is_facilitator", False):
-        return True
     return user.organisation_id in (introduction.asker_id, introduction.recipient_id)
 
 

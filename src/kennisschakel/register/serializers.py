@@ -108,7 +108,7 @@ class WorldRegionSerializer(serializers.ModelSerializer):
 
 
 class CountrySerializer(serializers.ModelSerializer):
-    world_region = WorldRegionSerializer(read_only=True)
+    world_region = WorldRegionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = m.Country
@@ -148,7 +148,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     domains = serializers.SlugRelatedField(
         many=True, slug_field="slug", queryset=m.PolicyDomain.objects.all(), required=False
     )
-    municipality = serializers.SlugRelatedField(read_only=True, slug_field="cbs_code")
+    municipality = serializers.SlugRelatedField(
+        read_only=True, slug_field="cbs_code", allow_null=True
+    )
 
     class Meta:
         model = m.Organisation
