@@ -62,6 +62,7 @@ OWN_RESULTS = "DD AA AA AA DD AD"  # "where do we stand": the own municipality, 
 AFTER_CLOSING = "DA DA DA DA AA DA"  # open: facilitators only; closed: everyone
 OTHER_SIDE_CONFIRMS = "DD DD AD AD DD DD"  # the other side answers; facilitators don't speak for it
 SIDES_ONLY = "DD AD AD AD DD DD"  # introductions: the two sides only, not even facilitators
+ASKING_SIDE_WITHDRAWS = "DD DD AD AD DD DD"  # asked by the own organisation / by others
 ADOPT = "DD DD DA DA AA DD"  # adopt another organisation's published practice
 SCORE_OWN_SIDE = "DDD DDD ADD ADD AAA DDD"  # own side / other side in own partnership / other
 PARTNERS_EDIT = "DDD DDD ADD ADD AAA DDD"  # confirmed partner / merely proposed (C16) / other
@@ -195,6 +196,23 @@ def activity_form_data(w, v, role):
         "own_direction": "gave",
         "other_direction": "received",
     }
+
+
+ASKED_BY = {"own": "introduction_asked_by_own", "other": "introduction_other"}
+
+
+def asked_by_own_prepare(w):
+    """An open request the own organisation asked (the world's own one was asked *of* it)."""
+    from kennisschakel.matching.models import Introduction
+
+    w.objects["introduction_asked_by_own"] = Introduction.objects.create(
+        asker=w.own,
+        requested_by=w.users["contributor"],
+        recipient=w.third,
+        candidate_key=f"municipality:{THIRD_CODE}",
+        subject="Matrix",
+        message="Graag een gesprek.",
+    )
 
 
 def submit_prepare(w):
@@ -506,6 +524,13 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         OTHER_SIDE_CONFIRMS,
         **api("api:introduction-answer", "introduction_{}", attr="pk"),
         data={"accept": False},
+    ),
+    # Only the asking side withdraws (rules.edit_introduction, as the site's button);
+    # the side asked is refused, third parties and facilitators do not even see it.
+    ("api:introduction-withdraw", "POST"): Op(
+        ASKING_SIDE_WITHDRAWS,
+        **api("api:introduction-withdraw", ASKED_BY, attr="pk"),
+        prepare=asked_by_own_prepare,
     ),
     # ------------------------------------------------------------------ register pages
     ("register:municipality-list", "GET"): public("register:municipality-list"),

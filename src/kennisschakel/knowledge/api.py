@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from kennisschakel.accounts.permissions import can_create
+from kennisschakel.core.api.openapi import ETAG_HEADER, conditional_update
 from kennisschakel.core.versioning import (
     PreconditionFailed,
     VersionConflict,
@@ -149,7 +150,7 @@ RULE_FIELDS = ("title", "domains", "kind", "negative_lessons", "period_start", "
             for name in FACETS
         ],
     ),
-    retrieve=extend_schema(summary="One practice", tags=["practices"]),
+    retrieve=extend_schema(summary="One practice", tags=["practices"], parameters=[ETAG_HEADER]),
     create=extend_schema(summary="Add a practice for your own organisation", tags=["practices"]),
     partial_update=extend_schema(
         summary="Update a practice of your own organisation",
@@ -157,6 +158,7 @@ RULE_FIELDS = ("title", "domains", "kind", "negative_lessons", "period_start", "
         "GET) or as the `version` field, and the update is refused with 412 Precondition Failed "
         "when someone else saved the practice in between.",
         tags=["practices"],
+        **conditional_update(PracticeSerializer),
     ),
 )
 class PracticeViewSet(

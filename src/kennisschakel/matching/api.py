@@ -10,6 +10,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.core.api.openapi import PROBLEM_CONTENT_TYPE, problem_response
 from kennisschakel.matching import rules, services
 from kennisschakel.matching.models import Introduction, Offer, Question
 from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
@@ -268,8 +270,17 @@ class IntroductionViewSet(
         # Third parties never see an introduction, declined or not: it is simply not there.
         return services.introductions_visible_to(self.request.user)
 
-    @extend_schema(summary="Accept or decline (the organisation asked)", request=AnswerSerializer,
-                   responses=IntroductionSerializer, tags=["matching"])  # fmt: skip
+    @extend_schema(
+        summary="Accept or decline (the organisation asked)",
+        request=AnswerSerializer,
+        responses={
+            200: IntroductionSerializer,
+            (409, PROBLEM_CONTENT_TYPE): problem_response(
+                "The request has already been answered or withdrawn; this answer was not saved."
+            ),
+        },
+        tags=["matching"],
+    )
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         introduction = self.get_object()
@@ -286,6 +297,34 @@ class IntroductionViewSet(
                 serializer.validated_data["accept"],
                 serializer.validated_data.get("response", ""),
             )
+        except services.AlreadyAnswered as error:
+            raise AlreadyAnswered(" ".join(error.messages)) from error
+        except DjangoPermissionDenied as error:
+            raise exceptions.PermissionDenied(" ".join(error.args)) from error
+        return Response(IntroductionSerializer(introduction, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Withdraw your request (the organisation that asked)",
+        request=None,
+        responses={
+            200: IntroductionSerializer,
+            (409, PROBLEM_CONTENT_TYPE): problem_response(
+                "The request has already been answered or withdrawn; nothing changed."
+            ),
+        },
+        tags=["matching"],
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        # Not one of the two sides: get_object answers 404, as if it did not exist.
+        introduction = self.get_object()
+        # The same rule as the site's withdraw button (rules.edit_introduction).
+        if not can_edit(request.user, introduction):
+            raise exceptions.PermissionDenied(
+                _("Only the organisation that asked can withdraw this request.")
+            )
+        try:
+            services.withdraw_introduction(introduction, request.user)
         except services.AlreadyAnswered as error:
             raise AlreadyAnswered(" ".join(error.messages)) from error
         except DjangoPermissionDenied as error:

@@ -396,7 +396,19 @@ def withdraw_introduction(introduction: Introduction, user) -> Introduction:
 
     if not can_edit(user, introduction):
         raise PermissionDenied(_("Only the organisation that asked can withdraw this request."))
-    _claim_transition(introduction, Introduction.Status.WITHDRAWN)
+    try:
+        _claim_transition(introduction, Introduction.Status.WITHDRAWN)
+    except AlreadyAnswered as error:
+        # The generic message speaks of "your answer"; here the asker tried to withdraw.
+        current = Introduction.objects.filter(pk=introduction.pk).values_list("status", flat=True)
+        status = Introduction.Status(current.first() or Introduction.Status.WITHDRAWN)
+        raise AlreadyAnswered(
+            _(
+                "This request can no longer be withdrawn (it is now: %(status)s). "
+                "Nothing has changed."
+            )
+            % {"status": status.label}
+        ) from error
     return introduction
 
 

@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.core.api.openapi import ETAG_HEADER, conditional_update
 from kennisschakel.core.versioning import (
     PreconditionFailed,
     VersionConflict,
@@ -426,13 +427,21 @@ class ParticipationSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Partnerships and city links", tags=["partnerships"]),
-    retrieve=extend_schema(summary="One partnership", tags=["partnerships"]),
+    retrieve=extend_schema(
+        summary="One partnership", tags=["partnerships"], parameters=[ETAG_HEADER]
+    ),
     create=extend_schema(
         summary="Record a partnership your organisation is part of", tags=["partnerships"]
     ),
-    update=extend_schema(summary="Change a partnership (its partners only)", tags=["partnerships"]),
+    update=extend_schema(
+        summary="Change a partnership (its partners only)",
+        tags=["partnerships"],
+        **conditional_update(PartnershipSerializer),
+    ),
     partial_update=extend_schema(
-        summary="Change part of a partnership (its partners only)", tags=["partnerships"]
+        summary="Change part of a partnership (its partners only)",
+        tags=["partnerships"],
+        **conditional_update(PartnershipSerializer),
     ),
 )
 class PartnershipViewSet(
@@ -538,15 +547,21 @@ class PartnershipViewSet(
 
 @extend_schema_view(
     list=extend_schema(summary="Exchange activities (the ledger)", tags=["partnerships"]),
-    retrieve=extend_schema(summary="One exchange activity", tags=["partnerships"]),
+    retrieve=extend_schema(
+        summary="One exchange activity", tags=["partnerships"], parameters=[ETAG_HEADER]
+    ),
     create=extend_schema(
         summary="Log an exchange your organisation took part in", tags=["partnerships"]
     ),
     update=extend_schema(
-        summary="Change an exchange (the logging side only)", tags=["partnerships"]
+        summary="Change an exchange (the logging side only)",
+        tags=["partnerships"],
+        **conditional_update(ActivitySerializer),
     ),
     partial_update=extend_schema(
-        summary="Change part of an exchange (the logging side only)", tags=["partnerships"]
+        summary="Change part of an exchange (the logging side only)",
+        tags=["partnerships"],
+        **conditional_update(ActivitySerializer),
     ),
 )
 class ActivityViewSet(

@@ -3,10 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.slugs import unique_slug
 from kennisschakel.core.versioning import claim_version
 from kennisschakel.partnerships.models import (
@@ -135,12 +140,48 @@ def create_partnership(
     partnership.full_clean(exclude=["motives", "domains"])
     partnership.save()
     acting_id = acting_organisation_id(user)
-    PartnershipPartner.objects.bulk_create(
+    rows = PartnershipPartner.objects.bulk_create(
         [_partner_row(partnership, p, acting_id) for p in partners]
     )
     partnership.motives.set(motives)
     partnership.domains.set(domains)
+    _tell_proposed_partners(partnership, rows, user)
     return partnership
+
+
+def _tell_proposed_partners(partnership: Partnership, rows, user) -> None:
+    """Mail each newly proposed organisation's contributors once, after the commit.
+
+    Only rows created in this save are passed in, so editing a partnership again does
+    not repeat the question; otherwise a proposal is only visible on the partnership page.
+    """
+    proposed = [r.organisation for r in rows if r.status == PartnershipPartner.Status.PROPOSED]
+    if not proposed:
+        return
+    context = {
+        "partnership": partnership,
+        "proposer": user.organisation if user else None,
+        "person": user,
+        "url": settings.KENNISSCHAKEL_SITE_URL.rstrip("/") + partnership.get_absolute_url(),
+    }
+    for organisation in proposed:
+        to = sorted(
+            User.objects.filter(
+                organisation=organisation,
+                is_active=True,
+                role__in=[Role.CONTRIBUTOR, Role.COORDINATOR],
+            ).values_list("email", flat=True)
+        )
+        if to:
+            message = {**context, "organisation": organisation}
+            transaction.on_commit(lambda to=to, message=message: _send_proposal(to, message))
+
+
+def _send_proposal(to: list[str], context: dict) -> None:
+    with translation.override("nl"):
+        text = render_to_string("partnerships/email/partner_proposed.txt", context)
+    subject, _sep, body = text.partition("\n\n")
+    send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, to)
 
 
 @transaction.atomic
@@ -342,9 +383,10 @@ def update_partnership(
         pk__in=[p.pk for k, p in existing.items() if k not in wanted]
     ).delete()
     acting_id = acting_organisation_id(user)
-    PartnershipPartner.objects.bulk_create(
+    added = PartnershipPartner.objects.bulk_create(
         [_partner_row(partnership, p, acting_id) for k, p in wanted.items() if k not in existing]
     )
     partnership.motives.set(motives)
     partnership.domains.set(domains)
+    _tell_proposed_partners(partnership, added, user)
     return partnership
