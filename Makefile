@@ -49,8 +49,8 @@ format: $(STAMP)
 
 # Regenerates the .po files from the code and compiles them (needs GNU gettext).
 messages: $(STAMP)
-	cd src/kennisschakel && ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --settings=kennisschakel.settings
-	cd src/kennisschakel && ../../$(BIN)/django-admin compilemessages --settings=kennisschakel.settings
+	cd src/kennisschakel && KENNISSCHAKEL_DEBUG=1 ../../$(BIN)/django-admin makemessages -l nl -l en --no-obsolete --settings=kennisschakel.settings
+	cd src/kennisschakel && KENNISSCHAKEL_DEBUG=1 ../../$(BIN)/django-admin compilemessages --settings=kennisschakel.settings
 
 clean:
 	rm -rf $(VENV) var

@@ -46,7 +46,15 @@ def fresh_search_index():
 
 
 class SeededSnapshot:
-    """The seeded test database, kept aside so tests that commit can be undone."""
+    """The seeded test database, kept aside so tests that commit can be undone.
+
+    SQLite: a copy in memory through the backup API. PostgreSQL: a copy of every
+    table in a schema of its own, copied back with foreign-key triggers off. Both
+    work inside the connections that are open, so a live server's or a browser
+    test's connection is never cut off.
+    """
+
+    SCHEMA = "seeded_snapshot"
 
     def __init__(self):
         from django.db import connection
@@ -54,48 +62,72 @@ class SeededSnapshot:
         self.vendor = connection.vendor
         self.name = connection.settings_dict["NAME"]
         self._memory = None
-
-    def _maintenance(self):
-        import psycopg
-        from django.db import connection
-
-        params = connection.get_connection_params()
-        params = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
-        return psycopg.connect(dbname="postgres", autocommit=True, **params)
+        self._tables: list[str] = []
+        self._sequences: list[tuple[str, int | None]] = []
 
     def take(self) -> None:
-        from django.db import connections
+        from django.db import connection, connections
 
-        connections.close_all()
         if self.vendor == "sqlite":
+            connections.close_all()
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
             with sqlite3.connect(self.name) as source:
                 source.backup(self._memory)
         elif self.vendor == "postgresql":
-            with self._maintenance() as maintenance:
-                maintenance.execute(f'DROP DATABASE IF EXISTS "{self.name}_seeded"')
-                maintenance.execute(f'CREATE DATABASE "{self.name}_seeded" TEMPLATE "{self.name}"')
+            with connection.cursor() as cursor:
+                self._tables = connection.introspection.table_names(cursor)
+                cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+                cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
+                for table in self._tables:
+                    cursor.execute(f'CREATE TABLE {self.SCHEMA}."{table}" AS TABLE "{table}"')
+                cursor.execute(
+                    "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences "
+                    "WHERE schemaname = 'public'"
+                )
+                self._sequences = cursor.fetchall()
 
     def restore(self) -> None:
-        from django.db import connections
+        from django.db import connection, connections
 
-        connections.close_all()
         if self.vendor == "sqlite":
+            connections.close_all()
             target = sqlite3.connect(self.name)
             try:
                 self._memory.backup(target)
             finally:
                 target.close()
         elif self.vendor == "postgresql":
-            with self._maintenance() as maintenance:
-                maintenance.execute(f'DROP DATABASE "{self.name}" WITH (FORCE)')
-                maintenance.execute(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.name}_seeded"')
+            tables = ", ".join(f'"{table}"' for table in self._tables)
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = replica")
+                try:
+                    cursor.execute(f"TRUNCATE {tables}")
+                    for table in self._tables:
+                        cursor.execute(
+                            # Table names come from the database's own catalogue.
+                            f'INSERT INTO "{table}" SELECT * FROM {self.SCHEMA}."{table}"'  # noqa: S608
+                        )
+                    for sequence, last_value in self._sequences:
+                        if last_value is None:
+                            cursor.execute("SELECT setval(%s, 1, false)", [sequence])
+                        else:
+                            cursor.execute("SELECT setval(%s, %s, true)", [sequence, last_value])
+                finally:
+                    cursor.execute("SET session_replication_role = DEFAULT")
         practice_search.reset()
 
     def drop(self) -> None:
+        from django.db import connection
+
         if self.vendor == "postgresql":
-            with self._maintenance() as maintenance:
-                maintenance.execute(f'DROP DATABASE IF EXISTS "{self.name}_seeded" WITH (FORCE)')
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+                # Connections left by live-server and browser threads would keep Django
+                # from dropping the test database at the end of the run.
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 _snapshot: SeededSnapshot | None = None
