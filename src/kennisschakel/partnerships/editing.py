@@ -15,25 +15,13 @@ from django.views.decorators.http import require_POST
 from kennisschakel.accounts.permissions import can_create, can_edit
 from kennisschakel.core.versioning import VersionConflict
 from kennisschakel.partnerships import services
-from kennisschakel.partnerships.forms import ActivityForm, MembershipForm, PartnershipForm
+from kennisschakel.partnerships.forms import (
+    ACTIVITY_FIELDS,
+    ActivityForm,
+    MembershipForm,
+    PartnershipForm,
+)
 from kennisschakel.partnerships.models import ExchangeActivity, NetworkMembership, Partnership
-
-ACTIVITY_FIELDS = [
-    "partnership",
-    "form",
-    "title",
-    "start_date",
-    "end_date",
-    "costs",
-    "subsidy",
-    "subsidy_programme",
-    "learning_goals",
-    "outcomes",
-    "outcome_level",
-    "outcome_side",
-    "embedded",
-    "disseminated",
-]
 
 
 def _form_status(request, form, conflict: bool = False) -> int:

@@ -21,7 +21,8 @@ NETWORK_TYPES = ["network", "knowledge_platform", "association"]
 DIRECTIONS = ActivitySide.Direction.choices
 
 
-ACTIVITY_VERSIONED_FIELDS = [
+# The activity's own columns, as the edit page reads and writes them (editing.py).
+ACTIVITY_FIELDS = [
     "partnership",
     "form",
     "title",
@@ -36,8 +37,9 @@ ACTIVITY_VERSIONED_FIELDS = [
     "outcome_side",
     "embedded",
     "disseminated",
-    "practices",
 ]
+# What a version conflict compares: the columns plus the adopted practices.
+ACTIVITY_VERSIONED_FIELDS = [*ACTIVITY_FIELDS, "practices"]
 
 
 class ActivityForm(VersionedFormMixin, forms.Form):
