@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "kennisschakel.core",
     "kennisschakel.register",
     "kennisschakel.accounts",
@@ -242,6 +244,16 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("KENNISSCHAKEL_FROM_EMAIL", "Kennisschakel <noreply@localhost>")
+
+# Background work (emails, PDFs, index builds): django-tasks, the backport of Django 6's
+# Tasks framework, with its database backend, so one queue works on SQLite and PostgreSQL
+# without another service. `kennisschakel worker` runs the queued tasks.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "email", "files", "index"],
+    }
+}
 
 # Production hardening; `kennisschakel check --deploy` is clean with debug off.
 SESSION_COOKIE_HTTPONLY = True
