@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format messages seed clean eval
+.PHONY: run test test-postgres lint lint-api format messages seed clean eval
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ run: $(STAMP)
 	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel migrate --no-input
 	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel seed
 	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel collectstatic --no-input -v0
+# The worker sends the emails (printed on the console) and makes the PDFs; it stops with serve.
+	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel worker -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel serve 127.0.0.1:8000
 
 seed: $(STAMP)
@@ -42,6 +45,11 @@ eval: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
+
+# The NL API Design Rules linter (Spectral, pinned in tools/adr/package-lock.json; needs
+# Node.js with npm) on the OpenAPI document; fails on any error.
+lint-api: $(STAMP)
+	tools/adr/lint
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks tools

@@ -72,10 +72,10 @@ def main():
         ("HTML list, name search 'sudwest'", "/gemeenten/?q=sudwest"),
         (
             "HTML list, province + size class",
-            "/gemeenten/?province=PV30&size_class=gib2009-20k-50k",
+            "/gemeenten/?province=PV30&sizeClass=gib2009-20k-50k",
         ),
         ("HTML detail GM0014 (with mergers)", "/gemeenten/GM0014/"),
-        ("API list, all 342 in one page", "/api/v1/municipalities?page_size=500"),
+        ("API list, all 342 in one page", "/api/v1/municipalities?pageSize=500"),
         ("API list, grouping filter", "/api/v1/municipalities?grouping=g40"),
         ("API place search 'Neurenberg'", "/api/v1/places?q=Neurenberg"),
         ("API place prefix search 'san'", "/api/v1/places?q=san"),

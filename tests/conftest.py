@@ -37,12 +37,37 @@ def seed_database() -> None:
     load_demo_partnerships()
 
 
+def _forget_search_index() -> None:
+    import shutil
+
+    from kennisschakel.knowledge.search import index_root
+
+    practice_search.reset()
+    shutil.rmtree(index_root(), ignore_errors=True)
+    # The matcher's saved index and this process's opened one (matching/match_index.py).
+    from kennisschakel.matching import match_index
+
+    match_index.forget()
+    shutil.rmtree(match_index.index_root(), ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def fresh_search_index():
-    """Each test's transaction is rolled back; so must the in-memory search index be."""
-    practice_search.reset()
+    """Each test's transaction is rolled back; so must the search index be: the opened
+    one and the one saved on disk (the test process's own KENNISSCHAKEL_INDEX_DIR)."""
+    _forget_search_index()
     yield
-    practice_search.reset()
+    _forget_search_index()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remove_search_index_directory():
+    yield
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(settings.KENNISSCHAKEL_INDEX_DIR, ignore_errors=True)
 
 
 class SeededSnapshot:
@@ -243,17 +268,49 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class SmtpServer:
+    """The test's mail server. ``messages`` first runs the queued background tasks (the
+    email outbox is sent by the worker: tests/background.py), then returns what arrived;
+    ``received`` is what arrived so far without running anything. ``stop()`` and
+    ``start()`` take the server down and bring it back on the same port."""
+
+    def __init__(self):
+        self._collector = _Collector()
+        self.port = _free_port()
+        self._controller = None
+
+    def start(self) -> None:
+        if self._controller is None:
+            self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+            self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def received(self) -> list[dict]:
+        return self._collector.messages
+
+    @property
+    def messages(self) -> list[dict]:
+        from tests.background import run_queued_tasks
+
+        run_queued_tasks()
+        return self._collector.messages
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on localhost; Django sends to it over the network."""
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
+    server = SmtpServer()
+    server.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = False
     try:
-        yield collector
+        yield server
     finally:
-        controller.stop()
+        server.stop()

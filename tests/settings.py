@@ -29,3 +29,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
 WHITENOISE_AUTOREFRESH = True  # no scan of every static file for each test Client()
+
+# Saved search indexes: one directory per test process (tests/conftest.py empties it
+# around every test, like the database is rolled back).
+KENNISSCHAKEL_INDEX_DIR = VAR_DIR / f"test-index-{os.getpid()}"  # noqa: F405

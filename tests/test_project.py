@@ -34,6 +34,7 @@ def test_cli_lists_project_and_django_commands():
         "seed",
         "serve",
         "createadmin",
+        "worker",
         "import_municipalities",
         "migrate",
         "runserver",

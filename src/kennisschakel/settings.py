@@ -13,6 +13,7 @@ environment, so one settings module serves both:
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,15 +80,23 @@ INSTALLED_APPS = [
     "kennisschakel.partnerships",
     "kennisschakel.monitor",
     "kennisschakel.matching",
+    "kennisschakel.files",
 ]
 
 MIDDLEWARE = [
+    # GET /health for load balancers: before host checks, the HTTPS redirect and sessions.
+    "kennisschakel.core.health_endpoint.HealthEndpointMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kennisschakel.core.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database unreachable (restart, network): 503 + Retry-After instead of a 500 (core/outage.py).
+    "kennisschakel.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kennisschakel.core.middleware.SiteLocaleMiddleware",
+    # API-Version (and problem+json) on every API answer, also the 400s, redirects and
+    # 403s of the middleware below it; inside SiteLocale, so its messages are translated.
+    "kennisschakel.core.api.middleware.ApiVersionMiddleware",
     # NUL bytes and out-of-range numbers: 400 before any view or query sees them.
     "kennisschakel.core.middleware.MalformedInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,7 +104,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "kennisschakel.core.api.middleware.ApiVersionMiddleware",
     # Axes must come last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +156,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails the request (and GET /health) within
+    # seconds instead of holding a web worker until the operating system gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -203,6 +215,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Saved search indexes, memory-mapped by every worker process (practices/ for the
+# knowledge bank); on local disk of the machine that runs the web workers.
+KENNISSCHAKEL_INDEX_DIR = Path(os.environ.get("KENNISSCHAKEL_INDEX_DIR", VAR_DIR / "index"))
+# Practice index: merge logged changes into a new saved index every this many changes
+# (a task on the "index" queue); /health is not ok beyond KENNISSCHAKEL_INDEX_MAX_CHANGES.
+KENNISSCHAKEL_INDEX_COMPACT_EVERY = int(os.environ.get("KENNISSCHAKEL_INDEX_COMPACT_EVERY", "500"))
+KENNISSCHAKEL_INDEX_MAX_CHANGES = int(os.environ.get("KENNISSCHAKEL_INDEX_MAX_CHANGES", "5000"))
+# Matcher index (INDEX_DIR/matcher, matching/match_index.py): a rebuild task on "index"
+# every this many logged changes; /health is not ok beyond ten times as many pending.
+KENNISSCHAKEL_MATCH_INDEX_REBUILD_EVERY = int(
+    os.environ.get("KENNISSCHAKEL_MATCH_INDEX_REBUILD_EVERY", "500")
+)
 # Uploaded files are never served straight from MEDIA_ROOT: a view checks who may see them
 # (drafts' files stay private). "django" streams them itself; behind nginx use
 # "x-accel-redirect" (an `internal` location at KENNISSCHAKEL_FILE_SERVING_PREFIX aliasing
@@ -231,6 +255,10 @@ STORAGES = {
 # Serve files straight from the apps' static folders in development and tests.
 WHITENOISE_USE_FINDERS = DEBUG or env_flag("KENNISSCHAKEL_TESTING")
 WHITENOISE_AUTOREFRESH = DEBUG
+# Cache forever exactly the names the manifest storage makes (name.<12 hex digits>.ext).
+# WhiteNoise's default test asks the storage about every file at start-up, and ours logs
+# each name missing from the manifest (e.g. source maps): a page of warnings per start.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$"
 
 # Email: console in development, SMTP when a host is configured.
 EMAIL_HOST = os.environ.get("KENNISSCHAKEL_EMAIL_HOST", "")
@@ -254,6 +282,18 @@ TASKS = {
         "QUEUES": ["default", "email", "files", "index"],
     }
 }
+# The email outbox (core/background/outbox.py): attempts before an email is marked failed
+# (30 s, 1, 2, 4 … min apart, at most an hour: 10 attempts span about 2 hours), and how
+# long a ready task may wait before GET /health reports that no worker is running.
+KENNISSCHAKEL_EMAIL_MAX_ATTEMPTS = int(os.environ.get("KENNISSCHAKEL_EMAIL_MAX_ATTEMPTS", "10"))
+KENNISSCHAKEL_TASKS_MAX_WAIT_SECONDS = int(
+    os.environ.get("KENNISSCHAKEL_TASKS_MAX_WAIT_SECONDS", "300")
+)
+# A mail server that accepts the connection and then hangs must not hold a worker forever.
+EMAIL_TIMEOUT = int(os.environ.get("KENNISSCHAKEL_EMAIL_TIMEOUT", "30"))
+
+# Generated files (files/): hours a made PDF is kept before the purge deletes it.
+KENNISSCHAKEL_FILES_HOURS = float(os.environ.get("KENNISSCHAKEL_FILES_HOURS", "24"))
 
 # Production hardening; `kennisschakel check --deploy` is clean with debug off.
 SESSION_COOKIE_HTTPONLY = True
@@ -263,6 +303,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not env_flag("KENNISSCHAKEL_TESTING"):
     SECURE_SSL_REDIRECT = env_flag("KENNISSCHAKEL_SSL_REDIRECT", True)
+    # Load balancers probe /health over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -317,7 +359,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "kennisschakel.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the 400 and API-Version every operation has (NL API Design Rules).
+    "DEFAULT_SCHEMA_CLASS": "kennisschakel.core.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kennisschakel.core.api.problems.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -333,6 +376,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Paths are relative to the server, which carries the major version (NL API Design
+    # Rules); the server URL is relative to the document (/api/v1/openapi.json), so it is
+    # right for every deployment and uses the scheme the document came with (https).
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": "/api/v1", "description": "This Kennisschakel site"}],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "GroupingKindEnum": "kennisschakel.register.models.Grouping.Kind",
@@ -378,6 +426,16 @@ PLACES_MIN_POPULATION = int(os.environ.get("KENNISSCHAKEL_PLACES_MIN_POPULATION"
 
 # Absolute address of the site, for links in emails sent outside a request.
 KENNISSCHAKEL_SITE_URL = os.environ.get("KENNISSCHAKEL_SITE_URL", "http://127.0.0.1:8000")
+
+# Who answers questions about the API: info.contact of the OpenAPI document (NL API
+# Design Rules). Defaults: the sender address of the site's emails and the API docs page.
+SPECTACULAR_SETTINGS["CONTACT"] = {
+    "name": os.environ.get("KENNISSCHAKEL_API_CONTACT_NAME", "Kennisschakel"),
+    "email": os.environ.get("KENNISSCHAKEL_API_CONTACT_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1]),
+    "url": os.environ.get(
+        "KENNISSCHAKEL_API_CONTACT_URL", KENNISSCHAKEL_SITE_URL.rstrip("/") + "/api/v1/docs"
+    ),
+}
 
 # The monitor (monitor/services.py explains the lock-out; monitor/imports.py the limits).
 MONITOR_RESULTS_ACCESS_DAYS = int(os.environ.get("KENNISSCHAKEL_MONITOR_RESULTS_DAYS", "365"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kennisschakel.partnerships.urls")),
     path("", include("kennisschakel.monitor.urls")),
     path("", include("kennisschakel.matching.urls")),
+    path("", include("kennisschakel.files.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))
@@ -21,3 +22,5 @@ if settings.OIDC_ENABLED:
 handler400 = "kennisschakel.core.views.bad_request"
 handler403 = "kennisschakel.core.views.permission_denied"
 handler404 = "kennisschakel.core.views.page_not_found"
+# A lost database connection outside a view is a 503 with Retry-After (core/outage.py).
+handler500 = "kennisschakel.core.outage.server_error"

@@ -43,10 +43,13 @@ def test_lockout_after_repeated_failures(client, settings, enschede_contributor)
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_email_over_smtp(client, smtp_server, enschede_contributor):
-    response = client.post(
-        reverse("accounts:password_reset"), {"email": enschede_contributor.email}
-    )
+def test_password_reset_email_over_smtp(
+    client, smtp_server, enschede_contributor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": enschede_contributor.email}
+        )
     assert response.status_code == 302
     assert len(smtp_server.messages) == 1
     sent = smtp_server.messages[0]
@@ -64,8 +67,13 @@ def test_password_reset_email_over_smtp(client, smtp_server, enschede_contributo
     assert enschede_contributor.check_password("een-nieuw-wachtwoord-9")
 
 
-def test_password_reset_for_unknown_address_sends_nothing(client, smtp_server):
-    response = client.post(reverse("accounts:password_reset"), {"email": "niemand@nergens.example"})
+def test_password_reset_for_unknown_address_sends_nothing(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": "niemand@nergens.example"}
+        )
     assert response.status_code == 302  # same answer: no account enumeration
     assert smtp_server.messages == []
 

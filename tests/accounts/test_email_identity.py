@@ -98,13 +98,14 @@ def test_admin_add_form_refuses_a_case_variant_with_a_message(client, facilitato
 
 
 def test_password_reset_in_another_case_reaches_the_account_and_lifts_the_lockout(
-    client, settings, smtp_server, international
+    client, settings, smtp_server, international, django_capture_on_commit_callbacks
 ):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(LOGIN, {"username": ADDRESS, "password": "fout"})
     assert client.post(LOGIN, {"username": ADDRESS, "password": TEST_PASSWORD}).status_code == 429
 
-    client.post(reverse("accounts:password_reset"), {"email": ADDRESS.upper()})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post(reverse("accounts:password_reset"), {"email": ADDRESS.upper()})
     assert len(smtp_server.messages) == 1
     assert smtp_server.messages[0]["to"] == [ADDRESS]  # the stored address, not the typed one
     body = smtp_server.messages[0]["message"].get_content()

@@ -87,9 +87,12 @@ def test_making_the_password_unusable_revokes_the_tokens(enschede_contributor):
     assert not Token.objects.filter(user=enschede_contributor).exists()
 
 
-def test_a_password_reset_revokes_the_tokens(api, client, smtp_server, enschede_contributor):
+def test_a_password_reset_revokes_the_tokens(
+    api, client, smtp_server, enschede_contributor, django_capture_on_commit_callbacks
+):
     token = Token.objects.create(user=enschede_contributor)
-    client.post(reverse("accounts:password_reset"), {"email": enschede_contributor.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post(reverse("accounts:password_reset"), {"email": enschede_contributor.email})
     body = smtp_server.messages[0]["message"].get_content()
     form_url = client.get(re.search(r"http://testserver(/\S+)", body).group(1)).url
     new_password = "een-nieuw-wachtwoord-9"

@@ -25,13 +25,13 @@ def token_client(user):
 
 
 def test_list_municipalities_with_pagination_and_version_header(api):
-    response = api.get("/api/v1/municipalities", {"page_size": 100})
+    response = api.get("/api/v1/municipalities", {"pageSize": 100})
     assert response.status_code == 200
     assert response["API-Version"] == "1.0.0"
     data = response.json()
     assert data["count"] == 342
     assert len(data["results"]) == 100
-    assert data["next"].endswith("page=2&page_size=100")
+    assert data["next"].endswith("page=2&pageSize=100")
 
 
 def test_filters_province_size_class_grouping(api):
@@ -39,7 +39,7 @@ def test_filters_province_size_class_grouping(api):
     assert data["count"] == 6
     data = api.get("/api/v1/municipalities", {"grouping": "g4"}).json()
     assert {m["cbs_code"] for m in data["results"]} == {"GM0363", "GM0599", "GM0518", "GM0344"}
-    data = api.get("/api/v1/municipalities", {"size_class": "kennis2021-100k-plus"}).json()
+    data = api.get("/api/v1/municipalities", {"sizeClass": "kennis2021-100k-plus"}).json()
     assert data["count"] > 20
     for municipality in data["results"]:
         assert municipality["inhabitants"] > 100_000
@@ -105,15 +105,16 @@ def test_openapi_document(api):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
+    assert schema["servers"][0]["url"] == "/api/v1"  # the paths are relative to it
     for path in [
-        "/api/v1/municipalities",
-        "/api/v1/municipalities/{cbs_code}",
-        "/api/v1/organisations",
-        "/api/v1/countries",
-        "/api/v1/places",
-        "/api/v1/tokens",
-        "/api/v1/practices",
-        "/api/v1/practices/{slug}/adoptions",
+        "/municipalities",
+        "/municipalities/{cbs_code}",
+        "/organisations",
+        "/countries",
+        "/places",
+        "/tokens",
+        "/practices",
+        "/practices/{slug}/adoptions",
     ]:
         assert path in schema["paths"], path
 
@@ -126,9 +127,9 @@ def test_human_readable_docs(client):
 
 def test_list_query_count_is_constant(api):
     with CaptureQueriesContext(connection) as small:
-        api.get("/api/v1/municipalities", {"page_size": 5})
+        api.get("/api/v1/municipalities", {"pageSize": 5})
     with CaptureQueriesContext(connection) as large:
-        api.get("/api/v1/municipalities", {"page_size": 300})
+        api.get("/api/v1/municipalities", {"pageSize": 300})
     assert len(large) == len(small)
 
 

@@ -12,14 +12,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_person_is_asked_and_shown_only_after_consent(
-    client, smtp_server, enschede_contributor, weert_contributor, make_practice
+    client,
+    smtp_server,
+    enschede_contributor,
+    weert_contributor,
+    make_practice,
+    django_capture_on_commit_callbacks,
 ):
     client.force_login(enschede_contributor)
-    response = client.post(
-        reverse("register:contact-list"),
-        {"name": "Ellen Expert", "email": "ellen@enschede.example", "role": "adviseur"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = client.post(
+            reverse("register:contact-list"),
+            {"name": "Ellen Expert", "email": "ellen@enschede.example", "role": "adviseur"},
+            follow=True,
+        )
     assert response.redirect_chain[-1][1] == 302
     person = ContactPerson.objects.get(email="ellen@enschede.example")
     assert person.has_consented is False

@@ -79,7 +79,7 @@ def test_search_page_with_facets_and_constant_queries(client):
 
 
 def test_api_search_with_facets(client):
-    data = client.get("/api/v1/practices", {"q": "afval", "page_size": 5}).json()
+    data = client.get("/api/v1/practices", {"q": "afval", "pageSize": 5}).json()
     assert data["count"] >= 1
     assert "facets" in data and "domain" in data["facets"]
     assert all("score" in item for item in data["results"])

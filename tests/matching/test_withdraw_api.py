@@ -78,7 +78,7 @@ def test_only_the_asking_sides_contributors_may_withdraw(
 
 def test_the_openapi_document_names_the_409_answers():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    for path in ("/api/v1/introductions/{id}/answer", "/api/v1/introductions/{id}/withdraw"):
+    for path in ("/introductions/{id}/answer", "/introductions/{id}/withdraw"):
         responses = paths[path]["post"]["responses"]
         assert PROBLEM_CONTENT_TYPE in responses["409"]["content"], path
         assert "200" in responses

@@ -19,6 +19,7 @@ from kennisschakel import survey
 from kennisschakel.core.tabular import escape_formula, unescape_formula
 from kennisschakel.monitor import imports, services
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wave
+from tests.background import run_queued_tasks
 from tests.monitor.test_answering import code_for, enter, make_wave
 
 pytestmark = pytest.mark.django_db
@@ -502,6 +503,7 @@ def test_forwarding_is_limited_per_invitation_per_day(
         refused = forward(client, wave, "c6@elders.example")
     assert refused.status_code == 429
     assert "24 uur" in refused.content.decode()
+    run_queued_tasks()  # the worker sends the outbox
     assert len(mailoutbox) == 5
     invitation = Invitation.objects.get(wave=wave, cbs_code="GM0153")
     assert invitation.codes.filter(kind=AccessCode.Kind.DELEGATION).count() == 5
@@ -533,6 +535,7 @@ def test_forward_email_renders_no_link_from_the_note_and_is_logged(
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert forward(client, wave, "Collega@Elders.Example", note).status_code == 302
+    run_queued_tasks()  # the worker sends the outbox
     body = mailoutbox[0].body
     assert "https://evil.example" not in body and "www.evil.example" not in body
     assert "evil[.]example" in body and "baas@evil[.]example" in body

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from kennisschakel.partnerships import services
 from kennisschakel.partnerships.councilnote import euro
 from kennisschakel.partnerships.models import Motive
+from tests.files.flow import ask_for_file, fetch_made_file
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def test_euro_format():
     assert euro(0) == "€ 0,00"
 
 
-def test_pdf_holds_the_totals(client):
+def test_pdf_holds_the_totals(client, django_capture_on_commit_callbacks):
     enschede = services.parse_party("GM0153")
     weert = services.parse_party("GM0988")
     partnership = services.create_partnership(
@@ -57,9 +58,9 @@ def test_pdf_holds_the_totals(client):
     page = client.get(url, params).content.decode()
     # 20 hours × € 80 = € 1.600; costs € 750; input € 2.350; subsidy € 100; net € 2.250.
     assert "€ 1.600,00" in page and "€ 2.250,00" in page
-    response = client.get(url, {**params, "format": "pdf"})
-    assert response["Content-Type"] == "application/pdf"
-    pages = PdfReader(io.BytesIO(response.content)).pages
+    pdf_url = reverse("partnerships:council-note-pdf", args=[partnership.slug])
+    job = ask_for_file(client, pdf_url, params, django_capture_on_commit_callbacks)
+    pages = PdfReader(io.BytesIO(fetch_made_file(client, job))).pages
     # PDF text comes out with layout line breaks; compare on single spaces.
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     for total in ["€ 1.600,00", "€ 750,00", "€ 2.350,00", "€ 100,00", "€ 2.250,00"]:
@@ -86,7 +87,7 @@ def test_bad_period_is_explained(client):
     assert "De einddatum ligt vóór de begindatum." in body
 
 
-def test_council_note_for_a_proposed_activity(client):
+def test_council_note_for_a_proposed_activity(client, django_capture_on_commit_callbacks):
     from kennisschakel.partnerships.models import Motive
 
     enschede = services.parse_party("GM0153")
@@ -116,10 +117,10 @@ def test_council_note_for_a_proposed_activity(client):
     page = client.get(url, params).content.decode()
     # 30 h × € 50 = € 1.500; + € 1.200 = € 2.700; − € 300 = € 2.400.
     assert "€ 1.500,00" in page and "€ 2.400,00" in page
-    pdf = client.get(url, {**params, "format": "pdf"})
-    text = " ".join(
-        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
-    )
+    pdf_url = reverse("partnerships:activity-council-note-pdf", args=[activity.slug])
+    job = ask_for_file(client, pdf_url, params, django_capture_on_commit_callbacks)
+    pdf = fetch_made_file(client, job)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Voorstel aan de raad" in text
     for expected in ["€ 2.700,00", "€ 2.400,00", "Minder fietsen op de stoep", "fietsparkeren"]:
         assert expected in text, expected

@@ -5,10 +5,11 @@ from drf_spectacular.generators import SchemaGenerator
 
 from kennisschakel.core.api.problems import PROBLEM_CONTENT_TYPE
 
+# Paths relative to the document's server, /api/v1.
 VERSIONED = {
-    "/api/v1/practices/{slug}": ("patch",),
-    "/api/v1/partnerships/{slug}": ("put", "patch"),
-    "/api/v1/activities/{slug}": ("put", "patch"),
+    "/practices/{slug}": ("patch",),
+    "/partnerships/{slug}": ("put", "patch"),
+    "/activities/{slug}": ("put", "patch"),
 }
 
 

@@ -31,7 +31,7 @@ def test_filter_by_province_size_class_and_grouping(client):
     limburg = rows(client.get(LIST_URL, {"province": "PV31"}))
     assert len(limburg) == 31
     assert rows(client.get(LIST_URL, {"province": "Limburg"})) == limburg
-    big = client.get(LIST_URL, {"size_class": "gib2009-100k-plus"}).context["rows"]
+    big = client.get(LIST_URL, {"sizeClass": "gib2009-100k-plus"}).context["rows"]
     assert big and all(mun.inhabitants >= 100_000 for mun, _ in big)
     g4 = rows(client.get(LIST_URL, {"grouping": "g4", "ordering": "name"}))
     assert sorted(g4) == sorted(["GM0363", "GM0599", "GM0518", "GM0344"])
@@ -56,7 +56,7 @@ def test_list_page_query_count_does_not_grow_with_rows(client, django_assert_max
     with CaptureQueriesContext(connection) as small:
         client.get(LIST_URL, {"province": "PV24"})  # 6 rows
     with CaptureQueriesContext(connection) as large:
-        client.get(LIST_URL, {"page_size": 50})  # 50 rows
+        client.get(LIST_URL)  # 50 rows: a full page
     assert len(large) <= len(small) + 1
     with django_assert_max_num_queries(12):
         client.get(LIST_URL)

@@ -461,6 +461,25 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         variants=("open", "closed"),
         fmt="json",
     ),
+    # Asking for the report PDF: with a token, whoever may read the report (202, a job).
+    ("api:wave-report-pdf", "POST"): Op(
+        "DD DA DA DA AA DD",
+        url=wave_url("api:wave-report-pdf", OPEN_CLOSED),
+        variants=("open", "closed"),
+        fmt="json",
+    ),
+    ("api:file-job-detail", "GET"): Op(
+        FACILITATORS,
+        lambda w, v: reverse("api:file-job-detail", args=[w["file_done"].pk]),
+        NONE,
+        fmt="json",
+    ),
+    ("api:file-job-content", "GET"): Op(
+        FACILITATORS,
+        lambda w, v: reverse("api:file-job-content", args=[w["file_done"].pk]),
+        NONE,
+        fmt="json",
+    ),
     ("api:wave-answers", "GET"): code_holder_op("api:wave-answers", fmt="json"),
     ("api:wave-answers", "PATCH"): code_holder_op(
         "api:wave-answers", fmt="json", data={"answers": {"invuller_functie": "Matrix"}}
@@ -699,6 +718,15 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
     ("partnerships:activity-council-note", "GET"): public(
         lambda w, v: reverse("partnerships:activity-council-note", args=[w["activity_own"].slug])
     ),
+    # Asking for the note's PDF: as open as the note; a job for the one who asks (files/).
+    ("partnerships:activity-council-note-pdf", "POST"): public(
+        lambda w, v: reverse(
+            "partnerships:activity-council-note-pdf", args=[w["activity_own"].slug]
+        )
+    ),
+    ("partnerships:council-note-pdf", "POST"): public(
+        lambda w, v: reverse("partnerships:council-note-pdf", args=[w["partnership_own"].slug])
+    ),
     **{
         ("partnerships:membership-create", method): Op(
             CONTENT_CREATE,
@@ -793,8 +821,25 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
     ("monitor:where-we-stand", "GET"): Op(
         OWN_RESULTS, wave_url("monitor:where-we-stand", CLOSED_WAVES)
     ),
-    ("monitor:where-we-stand-pdf", "GET"): Op(
+    ("monitor:where-we-stand-pdf", "POST"): Op(
         OWN_RESULTS, wave_url("monitor:where-we-stand-pdf", CLOSED_WAVES)
+    ),
+    ("monitor:wave-report-pdf", "POST"): Op(
+        AFTER_CLOSING, wave_url("monitor:wave-report-pdf", OPEN_CLOSED), ("open", "closed")
+    ),
+    # ------------------------------------------------------------------ files made later
+    # The world's jobs are a wave's letters: facilitators' files (files/, monitor/pdfs.py).
+    ("files:job", "GET"): Op(
+        FACILITATORS, lambda w, v: reverse("files:job", args=[w["file_done"].pk]), NONE
+    ),
+    ("files:download", "GET"): Op(
+        FACILITATORS, lambda w, v: reverse("files:download", args=[w["file_done"].pk]), NONE
+    ),
+    ("files:retry", "POST"): Op(
+        FACILITATORS,
+        lambda w, v: reverse("files:retry", args=[w["file_failed"].pk]),
+        NONE,
+        target=lambda w, v: w["file_failed"],
     ),
     # ------------------------------------------------------------------ matching pages
     ("matching:ask", "GET"): public("matching:ask"),

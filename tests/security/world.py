@@ -83,6 +83,7 @@ def remove_files(world: World) -> None:
     """Files are not part of the database snapshot: delete what the world wrote."""
     for key in ("own", "other"):
         world[f"attachment_{key}"].file.delete(save=False)
+    world["file_done"].file.delete(save=False)
 
 
 def _partnership(name: str, *orgs: Organisation):
@@ -239,7 +240,29 @@ def build_world() -> World:
         invitation = o[name].invitations.get(cbs_code=OWN_CODE)
         world.codes[name] = monitor.issue_code(invitation)
     o["chart_id"] = _a_chart_id(o["wave_closed"])
+    o["file_done"], o["file_failed"] = _file_jobs(o["wave_open"])
     return world
+
+
+def _file_jobs(wave: Wave):
+    """A made and a failed letters PDF of a wave (files app): facilitators' files."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kennisschakel.files.models import GeneratedFile
+
+    later = timezone.now() + timedelta(hours=1)
+    params = {"wave": wave.slug, "title": wave.title}
+    done = GeneratedFile(kind="monitor-letters", parameters=params, fingerprint="matrix-done",
+                         status="done", filename="brieven.pdf", expires_at=later)  # fmt: skip
+    done.file.save("brieven.pdf", ContentFile(PDF), save=False)
+    done.save()
+    failed = GeneratedFile.objects.create(
+        kind="monitor-letters", parameters=params, fingerprint="matrix-failed", status="failed",
+        error="matrix", expires_at=later,
+    )  # fmt: skip
+    return done, failed
 
 
 def _a_chart_id(wave: Wave) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from kennisschakel.accounts.forms import EmailLoginForm
+from kennisschakel.accounts.forms import EmailLoginForm, OutboxPasswordResetForm
 from kennisschakel.accounts.lockout import forget_failures
 from kennisschakel.accounts.tokens import expires_at, is_expired, renew_token, revoke_tokens
 
@@ -20,6 +20,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = OutboxPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

@@ -18,10 +18,10 @@ from kennisschakel.core.versioning import (
     expected_version_from,
 )
 from kennisschakel.knowledge import services
-from kennisschakel.knowledge.facets import parse_filters
+from kennisschakel.knowledge.facets import FACET_PARAMETERS, parse_filters
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.rules import can_adopt
-from kennisschakel.knowledge.search import FACETS, practice_search
+from kennisschakel.knowledge.search import practice_search
 from kennisschakel.knowledge.validation import practice_rule_errors
 from kennisschakel.register.models import PolicyDomain
 
@@ -144,10 +144,14 @@ RULE_FIELDS = ("title", "domains", "kind", "negative_lessons", "period_start", "
     list=extend_schema(
         summary="Search practices and lessons (Dutch full-text search with facets)",
         tags=["practices"],
-        parameters=[OpenApiParameter("q", str, description="Search words, in Dutch")]
+        parameters=[
+            OpenApiParameter("q", str, description="Search words, in Dutch"),
+            OpenApiParameter("page", int, description="Page number, from 1"),
+            OpenApiParameter("pageSize", int, description="Results per page, 1–100 (default 20)"),
+        ]
         + [
-            OpenApiParameter(name, str, many=True, description=f"Facet filter: {name}")
-            for name in FACETS
+            OpenApiParameter(parameter, str, many=True, description=f"Facet filter: {parameter}")
+            for parameter in FACET_PARAMETERS.values()
         ],
     ),
     retrieve=extend_schema(summary="One practice", tags=["practices"], parameters=[ETAG_HEADER]),
@@ -185,11 +189,11 @@ class PracticeViewSet(
 
     def list(self, request, *args, **kwargs):
         try:
-            page_size = min(100, max(1, int(request.query_params.get("page_size", 20))))
+            page_size = min(100, max(1, int(request.query_params.get("pageSize", 20))))
             page = max(1, int(request.query_params.get("page", 1)))
         except ValueError as error:
             raise serializers.ValidationError(
-                {"page": _("page and page_size are whole numbers.")}
+                {"page": _("page and pageSize are whole numbers.")}
             ) from error
         result = practice_search.search(
             request.query_params.get("q", ""),
@@ -202,9 +206,9 @@ class PracticeViewSet(
         data = self.get_serializer([practices[i] for i in ids if i in practices], many=True).data
         for item, hit in zip(data, result.hits, strict=False):
             item["score"] = round(hit.score, 4)
-        return Response(
-            {"count": result.total, "page": page, "results": data, "facets": result.facet_counts}
-        )
+        # Facet counts keyed by their query parameter, so a client can filter on them.
+        facets = {FACET_PARAMETERS[name]: counts for name, counts in result.facet_counts.items()}
+        return Response({"count": result.total, "page": page, "results": data, "facets": facets})
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

@@ -8,4 +8,13 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge bank")
 
     def ready(self):
-        from kennisschakel.knowledge import rules  # noqa: F401  (registers edit rules)
+        from kennisschakel.core import warmup
+        from kennisschakel.knowledge import (
+            health,  # noqa: F401  (the /health 'search_index' check)
+            rules,  # noqa: F401  (registers edit rules)
+        )
+        from kennisschakel.knowledge.index_changes import connect
+        from kennisschakel.knowledge.search import warm_up
+
+        connect()  # number every write that changes the search index
+        warmup.register("search_index")(warm_up)  # opened before gunicorn forks

@@ -18,11 +18,22 @@ FACET_LABELS = {
 YES_NO = {"yes": _("yes"), "no": _("no")}
 
 
+# The query parameter of each facet, on the search page and in the API alike: lower
+# camelCase (NL API Design Rules), e.g. ?sizeClass=gib2009-20k-50k.
+def _lower_camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+FACET_PARAMETERS = {name: _lower_camel(name) for name in FACETS}
+
+
 def parse_filters(params) -> dict[str, set[str]]:
+    """The selected values per facet, from the query parameters (FACET_PARAMETERS)."""
     return {
-        name: {v for v in params.getlist(name) if v and len(v) < 80}
+        name: {v for v in params.getlist(FACET_PARAMETERS[name]) if v and len(v) < 80}
         for name in FACETS
-        if params.getlist(name)
+        if params.getlist(FACET_PARAMETERS[name])
     }
 
 
@@ -59,5 +70,7 @@ def describe_facets(counts: dict[str, dict[str, int]], selected: dict[str, set[s
         ]
         options.sort(key=lambda o: (-o["count"], str(o["label"])))
         if options:
-            described.append({"name": name, "label": FACET_LABELS[name], "options": options})
+            described.append(
+                {"name": FACET_PARAMETERS[name], "label": FACET_LABELS[name], "options": options}
+            )
     return described

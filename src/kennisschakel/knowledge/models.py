@@ -131,6 +131,9 @@ class Practice(VersionedModel):
     # Per-field term counts from the Dutch analyser, stored so every web
     # process can build its search index without analysing all texts again.
     search_terms = models.JSONField(default=dict, blank=True, editable=False)
+    # The body as plain text (Markdown rendered, tags stripped), made when the practice
+    # is saved, so a results page highlights snippets without rendering Markdown.
+    body_text = models.TextField(default="", blank=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
 
@@ -256,3 +259,43 @@ class Adoption(models.Model):
     @property
     def took_over(self) -> bool:
         return self.outcome in (self.Outcome.ADOPTED, self.Outcome.ADAPTED)
+
+
+class SearchIndexState(models.Model):
+    """One row: the sequence number of the last change to what the search index holds.
+
+    Every change to a practice (or to what its facets show) takes the next number while
+    holding this row locked until its transaction commits (see
+    ``knowledge.index_changes``). Numbers therefore become visible in commit order: a
+    reader that has seen number N has seen every change up to N, and a late commit
+    can never hide behind a higher number already read.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    # Sequence number the newest saved index (on disk) was built from.
+    base_seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search index state")
+        verbose_name_plural = _("search index state")
+
+    def __str__(self) -> str:
+        return f"search index at change {self.seq}"
+
+
+class SearchIndexChange(models.Model):
+    """A practice to look at again for the search index: changed, unpublished or deleted.
+
+    No foreign key, so the row outlives a deleted practice. Rows at or below the
+    watermark of the saved indexes are pruned when a new index is built.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    practice_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("search index change")
+        verbose_name_plural = _("search index changes")
+
+    def __str__(self) -> str:
+        return f"{self.seq}: practice {self.practice_id}"

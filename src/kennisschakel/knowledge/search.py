@@ -1,32 +1,54 @@
-"""Thin adapter between the practices in the database and the Dutch search engine.
+"""Adapter between the practices in the database and the Dutch search engine.
 
-The engine (:mod:`kennisschakel.text.search`) is plain Python and keeps its
-index in memory. Every web process holds its own copy, derived from the
-database (the single source of truth): it is built on first use from the
-stored per-practice term counts, and before each search brought up to date
-with the practices changed since (``updated_at``). Saving a practice in one
-process is therefore visible to searches in every other process.
+The index is built once and saved on disk (:class:`kennisschakel.text.index_store.IndexStore`
+under ``settings.KENNISSCHAKEL_INDEX_DIR``/practices): every worker process maps the
+same files, so opening costs milliseconds and the memory is shared through the page
+cache. The database stays the single source of truth:
+
+* every write that changes the index takes the next number of a counter, in commit
+  order, and logs the practice (see :mod:`kennisschakel.knowledge.index_changes`);
+* a saved index records the number it was built from (its watermark);
+* before a search, a process reads the counter (one query) and, only when it moved,
+  loads the few practices changed since into its in-memory delta. A deleted or
+  unpublished practice is in the log like any other change.
+
+When the delta grows, a task on the "index" queue saves a new index with the changes in
+it (see :mod:`kennisschakel.knowledge.index_build`); processes switch to the newest saved
+index at their next search. When no saved index exists yet (a fresh install), the first
+search builds one and saves it, under a file lock so parallel workers build it once.
 """
 
-import datetime
 import threading
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 
-from django.db.models import Max
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from kennisschakel.knowledge.models import Adoption, Practice
+from kennisschakel.knowledge.index_changes import current_seq
+from kennisschakel.knowledge.models import Adoption, Practice, SearchIndexChange
 from kennisschakel.knowledge.rendering import plain_text
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
+from kennisschakel.text.index_store import IndexStore
 from kennisschakel.text.search import SearchIndex
 from kennisschakel.text.snippets import highlight
 
 FACETS = ["domain", "size_class", "province", "maturity", "negative", "adopted", "kind"]
 SEARCHED_FIELDS = ("title", "summary", "body", "negative_lessons")
-# Re-read a few seconds before the last change seen: a transaction that
-# committed late with an older timestamp is still picked up (re-adding is harmless).
-SYNC_OVERLAP = datetime.timedelta(seconds=5)
+BUILD_CHUNK = 2000  # practices read and added at a time when building
+
+
+def index_root() -> Path:
+    """Where the practice index's generations are saved."""
+    base = getattr(settings, "KENNISSCHAKEL_INDEX_DIR", None) or Path(settings.VAR_DIR) / "index"
+    return Path(base) / "practices"
+
+
+def index_store() -> IndexStore:
+    return IndexStore(index_root())
 
 
 def practice_fields(practice: Practice) -> dict[str, str]:
@@ -41,6 +63,15 @@ def analyse(practice: Practice) -> dict:
     return _analyser_index().analyse(practice_fields(practice))
 
 
+def prepare_for_search(practice: Practice) -> None:
+    """Fill what search needs and the results page shows, before a practice is saved:
+    the analysed term counts (the index is built from them) and the body as plain text
+    (snippets are cut from it, so no Markdown is rendered per search hit).
+    Loaders that bypass ``services.save_practice`` must call this too."""
+    practice.search_terms = analyse(practice)
+    practice.body_text = plain_text(practice.body)
+
+
 _ANALYSER: SearchIndex | None = None
 
 
@@ -49,6 +80,115 @@ def _analyser_index() -> SearchIndex:
     if _ANALYSER is None:
         _ANALYSER = SearchIndex()
     return _ANALYSER
+
+
+def shared_analyzer():
+    """One analyser per process (its lexicon takes a while to load)."""
+    return _analyser_index().analyzer
+
+
+# -- from practices to index documents ----------------------------------------
+
+
+def _facets_for(practices: list[Practice]) -> dict[int, dict[str, list[str]]]:
+    ids = [p.pk for p in practices]
+    domains: dict[int, set[str]] = {pk: set() for pk in ids}
+    through = Practice.domains.through
+    for practice_id, slug, parent_slug in through.objects.filter(practice_id__in=ids).values_list(
+        "practice_id", "policydomain__slug", "policydomain__parent__slug"
+    ):
+        domains[practice_id].add(slug)
+        if parent_slug:
+            domains[practice_id].add(parent_slug)
+    adopted = set(
+        Adoption.objects.filter(
+            practice_id__in=ids,
+            outcome__in=[Adoption.Outcome.ADOPTED, Adoption.Outcome.ADAPTED],
+        ).values_list("practice_id", flat=True)
+    )
+    owners = {
+        mun.organisation_id: mun
+        for mun in register.Municipality.objects.filter(
+            organisation_id__in={p.owner_id for p in practices}
+        ).select_related("province")
+    }
+    schemes = size_schemes()
+    facets = {}
+    for practice in practices:
+        municipality = owners.get(practice.owner_id)
+        size_classes = []
+        province = []
+        if municipality is not None:
+            province = [municipality.province.code]
+            for scheme in schemes:
+                size_class = scheme.class_for(municipality.inhabitants)
+                if size_class:
+                    size_classes.append(size_class.slug)
+        facets[practice.pk] = {
+            "domain": sorted(domains[practice.pk]),
+            "size_class": size_classes,
+            "province": province,
+            "maturity": [practice.maturity],
+            "negative": ["yes" if practice.negative_lessons.strip() else "no"],
+            "adopted": ["yes" if practice.pk in adopted else "no"],
+            "kind": [practice.kind],
+        }
+    return facets
+
+
+def add_practices(index: SearchIndex, practices: list[Practice]) -> None:
+    if not practices:
+        return
+    facets = _facets_for(practices)
+    for practice in practices:
+        terms = practice.search_terms or index.analyse(practice_fields(practice))
+        sort_key = (practice.published_at or practice.created_at or timezone.now()).timestamp()
+        index.add_analysed(practice.pk, terms, facets[practice.pk], sort_key)
+
+
+def _indexed_practices():
+    # The plain-text body is for the results page, not for the index.
+    return Practice.objects.defer("body_text")
+
+
+def apply_changes(index: SearchIndex, after: int, upto: int) -> int:
+    """Bring ``index`` from change number ``after`` to ``upto``; returns the number of
+    practices looked at again."""
+    changed = set(
+        SearchIndexChange.objects.filter(seq__gt=after, seq__lte=upto).values_list(
+            "practice_id", flat=True
+        )
+    )
+    if not changed:
+        return 0
+    published = []
+    for practice in _indexed_practices().filter(pk__in=changed).order_by("pk"):
+        if practice.status == Practice.Status.PUBLISHED:
+            published.append(practice)
+    still_published = {p.pk for p in published}
+    for pk in changed - still_published:  # unpublished, archived or deleted
+        index.remove(pk)
+    add_practices(index, published)
+    return len(changed)
+
+
+def build_index() -> tuple[SearchIndex, int]:
+    """A fresh index of every published practice, and the change number it includes.
+
+    The number is read first: a change committed while the practices are read is then
+    in the index and applied again from the log, which is harmless (a re-add replaces).
+    """
+    seq = current_seq()
+    index = SearchIndex(analyzer=shared_analyzer(), auto_compact=False)
+    practices = _indexed_practices().filter(status=Practice.Status.PUBLISHED).order_by("pk")
+    iterator = practices.iterator(chunk_size=BUILD_CHUNK)
+    while chunk := list(islice(iterator, BUILD_CHUNK)):
+        add_practices(index, chunk)
+    index.compact()
+    return index, seq
+
+
+# -- searching ------------------------------------------------------------------
 
 
 @dataclass
@@ -67,100 +207,58 @@ class PracticeSearchResult:
 
 
 class PracticeSearch:
-    def __init__(self):
-        self._index: SearchIndex | None = None
-        self._synced_until: datetime.datetime | None = None
+    """The practice search of one process: the newest saved index, opened (mapped), plus
+    the changes since its watermark. ``root``: the index directory (default: settings)."""
+
+    def __init__(self, root: Path | str | None = None):
+        self._root = Path(root) if root is not None else None
         self._lock = threading.Lock()
+        self.reset()
 
     def reset(self) -> None:
-        with self._lock:
-            self._index = None
-            self._synced_until = None
+        """Forget the opened index; the next search opens the newest saved one."""
+        self._index: SearchIndex | None = None
+        self._generation: str | None = None
+        self._seq = 0  # changes up to this number are in self._index
+
+    @property
+    def store(self) -> IndexStore:
+        return IndexStore(self._root or index_root())
+
+    @property
+    def generation(self) -> str | None:
+        return self._generation
+
+    def delta_size(self) -> int:
+        return self._index.delta_docs if self._index is not None else 0
 
     # -- keeping the index in step with the database ------------------------
 
-    def _facets_for(self, practices: list[Practice]) -> dict[int, dict[str, list[str]]]:
-        ids = [p.pk for p in practices]
-        domains: dict[int, set[str]] = {pk: set() for pk in ids}
-        through = Practice.domains.through
-        for practice_id, slug, parent_slug in through.objects.filter(
-            practice_id__in=ids
-        ).values_list("practice_id", "policydomain__slug", "policydomain__parent__slug"):
-            domains[practice_id].add(slug)
-            if parent_slug:
-                domains[practice_id].add(parent_slug)
-        adopted = set(
-            Adoption.objects.filter(
-                practice_id__in=ids,
-                outcome__in=[Adoption.Outcome.ADOPTED, Adoption.Outcome.ADAPTED],
-            ).values_list("practice_id", flat=True)
-        )
-        owners = {
-            mun.organisation_id: mun
-            for mun in register.Municipality.objects.filter(
-                organisation_id__in={p.owner_id for p in practices}
-            ).select_related("province")
-        }
-        schemes = size_schemes()
-        facets = {}
-        for practice in practices:
-            municipality = owners.get(practice.owner_id)
-            size_classes = []
-            province = []
-            if municipality is not None:
-                province = [municipality.province.code]
-                for scheme in schemes:
-                    size_class = scheme.class_for(municipality.inhabitants)
-                    if size_class:
-                        size_classes.append(size_class.slug)
-            facets[practice.pk] = {
-                "domain": sorted(domains[practice.pk]),
-                "size_class": size_classes,
-                "province": province,
-                "maturity": [practice.maturity],
-                "negative": ["yes" if practice.negative_lessons.strip() else "no"],
-                "adopted": ["yes" if practice.pk in adopted else "no"],
-                "kind": [practice.kind],
-            }
-        return facets
+    def _refresh(self) -> None:
+        store = self.store
+        # The generation first, then the counter: a generation published in between
+        # was built from a number at or below the one read (never "from the future").
+        generation = store.current()
+        seq = current_seq()
+        if generation is None:
+            generation = publish_new_index(store)
+        if generation != self._generation:
+            self._open(store, generation)
+            seq = current_seq()
+        if seq < self._seq or self._index.meta.get("database") != database_identity():
+            # The database is behind the saved index (restored from a backup; in tests,
+            # rolled back), or the index is another database's (same var directory,
+            # other DATABASE_URL): build one from this database as it is now.
+            self._open(store, publish_new_index(store))
+            seq = current_seq()
+        if seq > self._seq:
+            apply_changes(self._index, self._seq, seq)
+            self._seq = seq
 
-    def _add(self, index: SearchIndex, practices: list[Practice]) -> None:
-        facets = self._facets_for(practices)
-        for practice in practices:
-            terms = practice.search_terms or index.analyse(practice_fields(practice))
-            sort_key = (practice.published_at or practice.created_at or timezone.now()).timestamp()
-            index.add_analysed(practice.pk, terms, facets[practice.pk], sort_key)
-
-    def _build(self) -> None:
-        index = SearchIndex()
-        latest = Practice.objects.aggregate(latest=Max("updated_at"))["latest"]
-        published = list(Practice.objects.published().order_by("pk"))
-        self._add(index, published)
-        self._index = index
-        self._synced_until = latest
-
-    def _sync(self) -> None:
-        if self._index is None:
-            self._build()
-            return
-        changed = Practice.objects.all()
-        if self._synced_until is not None:
-            changed = changed.filter(updated_at__gte=self._synced_until - SYNC_OVERLAP)
-        changed = list(changed.order_by("updated_at"))
-        if changed:
-            to_add = [p for p in changed if p.status == Practice.Status.PUBLISHED]
-            for practice in changed:
-                if practice.status != Practice.Status.PUBLISHED and practice.pk in self._index:
-                    self._index.remove(practice.pk)
-            if to_add:
-                self._add(self._index, to_add)
-            self._synced_until = max(
-                [self._synced_until, *(p.updated_at for p in changed)],
-                key=lambda moment: moment or datetime.datetime.min.replace(tzinfo=datetime.UTC),
-            )
-        # A practice deleted outright leaves no updated_at behind: rebuild when counts differ.
-        if Practice.objects.published().count() != len(self._index):
-            self._build()
+    def _open(self, store: IndexStore, generation: str) -> None:
+        index = store.open(generation, analyzer=shared_analyzer())
+        self._index, self._generation = index, generation
+        self._seq = int(index.meta.get("seq", 0))
 
     # -- searching --------------------------------------------------------
 
@@ -172,29 +270,29 @@ class PracticeSearch:
         offset: int = 0,
     ) -> PracticeSearchResult:
         with self._lock:
-            self._sync()
+            self._refresh()
             results = self._index.search(
                 query, filters=filters or {}, limit=limit, offset=offset, facet_names=FACETS
             )
             analyser = self._index.analyzer
-        by_id = Practice.objects.select_related("owner", "owner__municipality").in_bulk(
-            [hit.id for hit in results.hits]
+        by_id = (
+            Practice.objects.select_related("owner", "owner__municipality")
+            .defer("search_terms", "body")
+            .in_bulk([hit.id for hit in results.hits])
         )
+        terms = set(results.query_terms)  # parsed once for every snippet
         hits = []
         for hit in results.hits:
             practice = by_id.get(hit.id)
             if practice is None:
                 continue
-            source = practice.summary
-            if query.strip():
-                body_snippet = highlight(plain_text(practice.body), query, analyser)
-                summary_snippet = highlight(practice.summary, query, analyser)
-                source = summary_snippet if "<mark>" in summary_snippet else body_snippet
-                if "<mark>" not in source:
-                    source = summary_snippet
-            else:
-                source = highlight(practice.summary, "", analyser)
-            hits.append(PracticeHit(practice=practice, score=hit.score, snippet=source))
+            hits.append(
+                PracticeHit(
+                    practice=practice,
+                    score=hit.score,
+                    snippet=snippet(practice, query, analyser, terms),
+                )
+            )
         return PracticeSearchResult(
             total=results.total,
             hits=hits,
@@ -203,4 +301,54 @@ class PracticeSearch:
         )
 
 
+def snippet(practice: Practice, query: str, analyser, terms=None) -> str:
+    """The summary with the query's words marked; the body's best passage (from the
+    plain text stored at save time) when only the body matches."""
+    summary = highlight(practice.summary, query, analyser, terms=terms)
+    if not query.strip() or "<mark>" in summary:
+        return summary
+    body = highlight(practice.body_text, query, analyser, terms=terms)
+    return body if "<mark>" in body else summary
+
+
+def database_identity() -> str:
+    """Which database an index was built from: a process opens only its own database's."""
+    settings_dict = connection.settings_dict
+    return f"{connection.vendor}:{settings_dict.get('HOST') or ''}:{settings_dict['NAME']}"
+
+
+def publish_new_index(store: IndexStore) -> str:
+    """Build and save an index unless, once the build lock is ours, another process has
+    saved one that is usable: this database's, built from no later change than it holds."""
+    from kennisschakel.knowledge.index_build import publish, saved_meta
+
+    with store.build_lock():
+        current = store.current()
+        if current is not None:
+            meta = saved_meta(store, current)
+            usable = meta.get("database") == database_identity()
+            if usable and int(meta.get("seq", 0)) <= current_seq():
+                return current
+        index, seq = build_index()
+        return publish(store, index, seq)
+
+
 practice_search = PracticeSearch()
+
+
+def warm_up() -> None:
+    """Before gunicorn forks (core/warmup.py): open the saved index and answer one query,
+    so workers inherit the mapped index and the loaded analyser. Only reads: without a
+    usable saved index it does nothing (then the first search builds one)."""
+    from kennisschakel.knowledge.index_build import saved_meta
+
+    store = practice_search.store
+    generation = store.current()
+    if generation is None:
+        return
+    meta = saved_meta(store, generation)
+    if meta.get("database") != database_identity() or int(meta.get("seq", 0)) > current_seq():
+        return
+    with practice_search._lock:
+        practice_search._open(store, generation)
+        practice_search._index.search("armoedebestrijding", facet_names=FACETS)

@@ -3,16 +3,16 @@
 import json
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kennisschakel.accounts.models import Role, User
+from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.core.slugs import save_with_unique_slug
 from kennisschakel.core.versioning import claim_version
 from kennisschakel.knowledge.models import Adoption, Attachment, Practice
-from kennisschakel.knowledge.search import analyse
+from kennisschakel.knowledge.search import prepare_for_search
 
 # Fields whose changes the edit history records.
 TRACKED_FIELDS = [
@@ -58,7 +58,7 @@ def save_practice(
         practice.published_at = timezone.now()
     if practice.pk is None and user is not None and practice.created_by is None:
         practice.created_by = user
-    practice.search_terms = analyse(practice)
+    prepare_for_search(practice)  # search terms and the plain-text body for snippets
     if practice.slug:
         practice.save()
     else:
@@ -130,11 +130,12 @@ def record_adoption(
     )
     # Touch the practice so every process's search index picks up 'adopted by others'.
     Practice.objects.filter(pk=practice.pk).update(updated_at=timezone.now())
-    transaction.on_commit(lambda: notify_owner_of_adoption(adoption))
+    notify_owner_of_adoption(adoption)  # into the outbox with the adoption: sent after commit
     return adoption
 
 
 def notify_owner_of_adoption(adoption: Adoption) -> int:
+    """Queue the email to the practice's owner; returns the number of emails queued."""
     recipients = owner_recipients(adoption.practice)
     if not recipients:
         return 0
@@ -146,8 +147,7 @@ def notify_owner_of_adoption(adoption: Adoption) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("knowledge/email/adoption_subject.txt", context).strip()
         body = render_to_string("knowledge/email/adoption.txt", context)
-    message = EmailMessage(subject, body, to=recipients)
-    return message.send()
+    return 1 if queue_email(subject, body, recipients) else 0
 
 
 def reply_to_adoption(adoption: Adoption, user: User, text: str) -> Adoption:

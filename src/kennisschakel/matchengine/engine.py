@@ -71,7 +71,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 
 from kennisschakel.matchengine.model import (
     CANDIDATE_TYPES,
@@ -172,34 +172,56 @@ class Matcher:
     ):
         self.weights = weights or Weights()
         self._index = _PoolIndex(analyzer=analyzer, field_weights=dict(self.weights.field_weights))
-        self._candidates: dict[str, Candidate] = {}
-        self._id_of: dict[str, int] = {}
-        self._key_of: dict[int, str] = {}
+        # doc id → candidate, candidate key → doc id (mappings; memory-mapped tables with
+        # this process's changes on top in a matcher from :meth:`open`).
+        self._records: MutableMapping[int, Candidate] = {}
+        self._id_of: MutableMapping[str, int] = {}
         self._next_id = 1
         # CBS code → ids of the candidates that belong to it (the municipality itself,
         # its practices and people): what an asker never gets suggested.
-        self._belonging: dict[str, set[int]] = {}
+        self._belonging: MutableMapping[str, set[int]] = {}
         # CBS code → municipality candidate: a network's members' profiles.
-        self._municipalities: dict[str, Candidate] = {}
+        self._municipalities: MutableMapping[str, Candidate] = {}
         self._index.add_many([self._register(candidate) for candidate in candidates])
+
+    # What the caller stored with :meth:`save` (empty for a matcher built in memory).
+    meta: dict = {}
 
     @property
     def analyzer(self) -> DutchAnalyzer:
         return self._index.analyzer
 
+    # -- on disk --------------------------------------------------------------
+
+    def save(self, directory, meta: dict | None = None) -> dict:
+        """Write this matcher into ``directory`` (compacting it first); returns the
+        manifest. See :mod:`~kennisschakel.matchengine.persist`."""
+        from kennisschakel.matchengine.persist import save_matcher
+
+        return save_matcher(self, directory, meta)
+
+    @classmethod
+    def open(cls, directory, weights: Weights | None = None, *, analyzer=None) -> Matcher:
+        """The matcher saved in ``directory``, memory-mapped: ready at once, its arrays
+        shared with every other process that opens the same files."""
+        from kennisschakel.matchengine.persist import open_matcher
+
+        return open_matcher(directory, weights, analyzer, cls)
+
     # -- contents -------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._candidates)
+        return len(self._id_of)
 
     def __contains__(self, key) -> bool:
-        return key in self._candidates
+        return key in self._id_of
 
     def __iter__(self) -> Iterator[Candidate]:
-        return iter(list(self._candidates.values()))
+        return iter([self._records[doc_id] for doc_id in list(self._records)])
 
     def get(self, key: str) -> Candidate | None:
-        return self._candidates.get(key)
+        doc_id = self._id_of.get(key)
+        return None if doc_id is None else self._records[doc_id]
 
     # -- updates --------------------------------------------------------------
 
@@ -213,25 +235,22 @@ class Matcher:
 
     def remove(self, key: str) -> None:
         """Remove the candidate with ``key``; unknown keys are ignored."""
-        candidate = self._candidates.pop(key, None)
-        if candidate is None:
+        doc_id = self._id_of.pop(key, None)
+        if doc_id is None:
             return
-        doc_id = self._id_of.pop(key)
-        del self._key_of[doc_id]
+        candidate = self._records.pop(doc_id)
         self._forget(candidate, doc_id)
         self._index.remove(doc_id)
 
     def _register(self, candidate: Candidate) -> Document:
-        old = self._candidates.get(candidate.key)
         doc_id = self._id_of.get(candidate.key)
         if doc_id is None:
             doc_id = self._next_id
             self._next_id += 1
             self._id_of[candidate.key] = doc_id
-            self._key_of[doc_id] = candidate.key
-        if old is not None:
-            self._forget(old, doc_id)
-        self._candidates[candidate.key] = candidate
+        else:
+            self._forget(self._records[doc_id], doc_id)
+        self._records[doc_id] = candidate
         if candidate.municipality:
             self._belonging.setdefault(candidate.municipality, set()).add(doc_id)
         if candidate.type == MUNICIPALITY and candidate.municipality:
@@ -254,11 +273,10 @@ class Matcher:
                 ids.discard(doc_id)
                 if not ids:
                     del self._belonging[candidate.municipality]
-        if (
-            candidate.type == MUNICIPALITY
-            and self._municipalities.get(candidate.municipality) is candidate
-        ):
-            del self._municipalities[candidate.municipality]
+        if candidate.type == MUNICIPALITY and candidate.municipality:
+            known = self._municipalities.get(candidate.municipality)
+            if known is not None and known.key == candidate.key:
+                del self._municipalities[candidate.municipality]
 
     # -- matching -------------------------------------------------------------
 
@@ -294,7 +312,7 @@ class Matcher:
         signals = _Signals(self, query, asker)
         ranked = []
         for doc_id in scores.keys() | extra:
-            candidate = self._candidates[self._key_of[doc_id]]
+            candidate = self._records[doc_id]
             score = scores.get(doc_id, 0.0)
             topic = min(1.0, score / best) if best > 0 and score > 0 else 0.0
             contributions = signals.evaluate(candidate, topic)
@@ -309,8 +327,8 @@ class Matcher:
         with_topic = {doc_id for _s, _k, doc_id, found in top if _has_topic(found)}
         words = self._topic_words(query.text, with_topic)
         return [
-            _match(self._candidates[key], -negative, contributions, words.get(doc_id))
-            for negative, key, doc_id, contributions in top
+            _match(self._records[doc_id], -negative, contributions, words.get(doc_id))
+            for negative, _key, doc_id, contributions in top
         ]
 
     def _topic_pool(self, text: str, type_filter, own: set[int]):

@@ -1,15 +1,16 @@
 """Thin adapter: the register, the knowledge bank and the ledger → matchengine candidates.
 
-Everything the engine ranks is built here, in a fixed number of queries, and kept in one
-:class:`~kennisschakel.matchengine.Matcher` per process that is rebuilt when the data
-changes (a cheap fingerprint query decides). People appear only while their consent
+Everything the engine ranks is built here, in a fixed number of queries — all of it for
+a full build, or only the candidates a logged change names (:class:`Scope`). Keeping the
+built matcher (saved, opened by every process, changes applied) is
+:mod:`kennisschakel.matching.match_index`. People appear only while their consent
 stands; places abroad only when a Dutch municipality is already linked to them.
 """
 
 from collections import defaultdict
-from functools import cache
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q
 
 from kennisschakel import matchengine
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice
@@ -45,9 +46,10 @@ def _municipal_facts() -> dict[int, dict]:
     return facts
 
 
-def _partnership_facts(facts):
+def _partnership_facts(facts, partnership_ids=None):
     """Active partnerships: per municipality its foreign countries/regions, partners, years;
-    per place abroad its Dutch partners; and texts for the municipalities' profiles."""
+    per place abroad its Dutch partners; and texts for the municipalities' profiles.
+    ``partnership_ids``: only those partnerships (all when None)."""
 
     def empty_profile():
         return {"countries": set(), "regions": set(), "partners": set(), "since": None,
@@ -59,10 +61,12 @@ def _partnership_facts(facts):
     partners = PartnershipPartner.objects.select_related(
         "partnership", "place__country__world_region", "country__world_region"
     ).filter(partnership__status__in=ACTIVE, status=PartnershipPartner.Status.CONFIRMED)
+    domain_rows = Partnership.domains.through.objects.all()
+    if partnership_ids is not None:
+        partners = partners.filter(partnership_id__in=partnership_ids)
+        domain_rows = domain_rows.filter(partnership_id__in=partnership_ids)
     domains = defaultdict(set)
-    for partnership_id, slug in Partnership.domains.through.objects.values_list(
-        "partnership_id", "policydomain__slug"
-    ):
+    for partnership_id, slug in domain_rows.values_list("partnership_id", "policydomain__slug"):
         domains[partnership_id].add(slug)
     rows = defaultdict(list)
     for partner in partners:
@@ -100,13 +104,42 @@ def _partnership_facts(facts):
     return by_municipality, by_place
 
 
-def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
+@dataclass(frozen=True)
+class Scope:
+    """Which candidates to build: primary keys per source (None: all of them)."""
+
+    practices: frozenset[int] | None = None
+    organisations: frozenset[int] | None = None
+    people: frozenset[int] | None = None
+    places: frozenset[int] | None = None
+
+
+EVERYTHING = Scope()
+
+
+def _within(queryset, field: str, ids):
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
+    """The matcher's candidates from the database; ``scope`` limits them to some
+    practices, organisations (their municipality, network or institution candidate),
+    people and places abroad — what a logged change needs re-derived."""
     facts = facts if facts is not None else _municipal_facts()
     by_municipality, by_place = ledger if ledger is not None else _partnership_facts(facts)
     candidates: list[matchengine.Candidate] = []
+    all_ = scope == EVERYTHING
+    if not all_:  # a partial scope: what it does not name, it does not want
+        scope = Scope(
+            *(
+                frozenset(ids or ())
+                for ids in (scope.practices, scope.organisations, scope.people, scope.places)
+            )
+        )
 
     adoptions = dict(
-        Adoption.objects.exclude(organisation_id=None)
+        _within(Adoption.objects, "practice_id", scope.practices)
+        .exclude(organisation_id=None)
         .exclude(outcome="rejected")
         .values_list("practice_id")
         .annotate(n=Count("id"))
@@ -116,6 +149,10 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
         .select_related("owner")
         .prefetch_related("domains", "foreign_places__country__world_region")
     )
+    if not all_:
+        practices = practices.filter(
+            Q(pk__in=scope.practices or ()) | Q(owner_id__in=scope.organisations or ())
+        )
     practice_domains_of = defaultdict(set)
     practice_texts_of = defaultdict(list)
     for practice in practices:
@@ -124,6 +161,8 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
         places = list(practice.foreign_places.all())
         practice_domains_of[practice.owner_id] |= domains
         practice_texts_of[practice.owner_id].append(f"{practice.title}. {practice.summary}")
+        if scope.practices is not None and practice.pk not in scope.practices:
+            continue  # only its owner's profile needed it
         candidates.append(
             matchengine.Candidate(
                 key=f"practice:{practice.slug}",
@@ -152,23 +191,32 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
             )
         )
 
+    orgs = scope.organisations
     seeks = defaultdict(set)
-    for org_id, slug in Question.domains.through.objects.filter(
-        question__status__in=[Question.Status.OPEN, Question.Status.IN_CONVERSATION]
-    ).values_list("question__organisation_id", "policydomain__slug"):
+    for org_id, slug in (
+        _within(Question.domains.through.objects, "question__organisation_id", orgs)
+        .filter(question__status__in=[Question.Status.OPEN, Question.Status.IN_CONVERSATION])
+        .values_list("question__organisation_id", "policydomain__slug")
+    ):
         seeks[org_id].add(slug)
     offers_text = defaultdict(list)
-    for org_id, title, text in Offer.objects.filter(active=True).values_list(
-        "organisation_id", "title", "text"
+    for org_id, title, text in (
+        _within(Offer.objects, "organisation_id", orgs)
+        .filter(active=True)
+        .values_list("organisation_id", "title", "text")
     ):
         offers_text[org_id].append(f"{title}. {text}")
     offer_domains = defaultdict(set)
-    for org_id, slug in Offer.domains.through.objects.filter(offer__active=True).values_list(
-        "offer__organisation_id", "policydomain__slug"
+    for org_id, slug in (
+        _within(Offer.domains.through.objects, "offer__organisation_id", orgs)
+        .filter(offer__active=True)
+        .values_list("offer__organisation_id", "policydomain__slug")
     ):
         offer_domains[org_id].add(slug)
 
     for org_id, fact in facts.items():
+        if orgs is not None and org_id not in orgs:
+            continue
         ledger = by_municipality.get(org_id)
         body = practice_texts_of[org_id] + offers_text[org_id] + (ledger["texts"] if ledger else [])
         candidates.append(
@@ -195,12 +243,16 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
         )
 
     members = defaultdict(set)
-    for network_id, member_id in NetworkMembership.objects.values_list("network_id", "member_id"):
+    for network_id, member_id in _within(NetworkMembership.objects, "network_id", orgs).values_list(
+        "network_id", "member_id"
+    ):
         if member_id in facts:
             members[network_id].add(facts[member_id]["code"])
-    for organisation in register.Organisation.objects.filter(
-        type__in=NETWORK_TYPES | INSTITUTION_TYPES
-    ).prefetch_related("domains"):
+    for organisation in (
+        _within(register.Organisation.objects, "pk", orgs)
+        .filter(type__in=NETWORK_TYPES | INSTITUTION_TYPES)
+        .prefetch_related("domains")
+    ):
         kind = "network" if organisation.type in NETWORK_TYPES else "institution"
         candidates.append(
             matchengine.Candidate(
@@ -218,7 +270,8 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
             )
         )
 
-    for person in register.ContactPerson.objects.consented().filter(erased_at__isnull=True):
+    people = _within(register.ContactPerson.objects.consented(), "pk", scope.people)
+    for person in people.filter(erased_at__isnull=True):
         owner = facts.get(person.organisation_id, {})
         candidates.append(
             matchengine.Candidate(
@@ -233,6 +286,8 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
         )
 
     for place_id, entry in by_place.items():
+        if scope.places is not None and place_id not in scope.places:
+            continue
         place = entry["place"]
         country = place.country
         candidates.append(
@@ -255,11 +310,13 @@ def build_candidates(facts=None, ledger=None) -> list[matchengine.Candidate]:
 
 
 def asker_for(organisation_id: int) -> matchengine.Asker:
-    """The asking municipality, from the facts the current matcher was built from
-    (call :func:`matcher` first in the same request)."""
-    state = _state() if _state().matcher is not None else _fresh_state()
-    fact = state.facts[organisation_id]
-    ledger = state.by_municipality.get(organisation_id)
+    """The asking municipality: its facts and its own partnerships, read for it alone."""
+    facts = _facts()
+    fact = facts[organisation_id]
+    partnership_ids = PartnershipPartner.objects.filter(
+        organisation_id=organisation_id, status=PartnershipPartner.Status.CONFIRMED
+    ).values_list("partnership_id", flat=True)
+    ledger = _partnership_facts(facts, list(partnership_ids))[0].get(organisation_id)
     networks = frozenset(
         f"network:{slug}"
         for slug in NetworkMembership.objects.filter(member_id=organisation_id).values_list(
@@ -289,66 +346,24 @@ def asker_for(organisation_id: int) -> matchengine.Asker:
     )
 
 
-def fingerprint() -> tuple:
-    """Changes whenever anything the candidates are built from changes."""
-    return (
-        Practice.objects.aggregate(n=Count("id"), t=Max("updated_at")),
-        Question.objects.aggregate(n=Count("id"), t=Max("updated_at")),
-        Offer.objects.aggregate(n=Count("id"), t=Max("updated_at")),
-        # version: also raised when a partner confirms or declines (no updated_at change).
-        Partnership.objects.aggregate(n=Count("id"), t=Max("updated_at"), v=Sum("version")),
-        register.ContactPerson.objects.aggregate(
-            n=Count("id", filter=Q(consent_given_at__isnull=False)),
-            t=Max("consent_given_at"),
-            w=Max("consent_withdrawn_at"),
-        ),
-        NetworkMembership.objects.count(),
-        Adoption.objects.count(),
-        register.Organisation.objects.aggregate(t=Max("updated_at")),
-    )
+def _facts() -> dict[int, dict]:
+    """The municipalities' facts (342 rows and their borders), read once per process
+    and again after a change (:func:`match_index.apply_changes` forgets them)."""
+    from kennisschakel.matching import match_index
 
-
-@cache
-def _analyzer():
-    # One Dutch analyzer per process: loading its lexicon takes about a second.
-    from kennisschakel.text.analysis import DutchAnalyzer
-
-    return DutchAnalyzer()
-
-
-class _Cache:
-    fingerprint = None
-    matcher = None
-    facts: dict = {}
-    by_municipality: dict = {}
-
-
-@cache
-def _state() -> _Cache:
-    return _Cache()
-
-
-def _fresh_state() -> _Cache:
-    """The process's matcher and the facts it was built from, rebuilt when the data changed
-    (one fingerprint query per request decides)."""
-    state = _state()
-    current = fingerprint()
-    if state.matcher is None or state.fingerprint != current:
-        facts = _municipal_facts()
-        ledger = _partnership_facts(facts)
-        state.matcher = matchengine.Matcher(build_candidates(facts, ledger), analyzer=_analyzer())
-        state.facts, state.by_municipality = facts, ledger[0]
-        state.fingerprint = current
-    return state
+    return match_index.municipal_facts()
 
 
 def matcher() -> matchengine.Matcher:
-    """The process's matcher, rebuilt when the data it was built from has changed."""
-    return _fresh_state().matcher
+    """The process's matcher: the saved index (opened, memory-mapped) with the logged
+    changes since it was built applied; see :mod:`kennisschakel.matching.match_index`."""
+    from kennisschakel.matching import match_index
+
+    return match_index.current_matcher()
 
 
 def reset() -> None:
     """Forget the process's matcher (tests start each from a fresh database state)."""
-    state = _state()
-    state.matcher = None
-    state.fingerprint = None
+    from kennisschakel.matching import match_index
+
+    match_index.forget()

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from kennisschakel.accounts.permissions import can_edit
 from kennisschakel.core.api.openapi import PROBLEM_CONTENT_TYPE, problem_response
 from kennisschakel.matching import rules, services
+from kennisschakel.matching.filters import OfferFilter, QuestionFilter
 from kennisschakel.matching.models import Introduction, Offer, Question
 from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
 
@@ -158,7 +159,7 @@ class QuestionViewSet(
         "domains", "countries", "regions"
     )
     serializer_class = QuestionSerializer
-    filterset_fields = {"status": ["exact"], "organisation__slug": ["exact"]}
+    filterset_class = QuestionFilter
 
     @extend_schema(summary="Suggestions for this question", responses=MatchSerializer(many=True),
                    tags=["matching"])  # fmt: skip
@@ -195,7 +196,7 @@ class OfferViewSet(
         "domains", "countries", "regions"
     )
     serializer_class = OfferSerializer
-    filterset_fields = {"active": ["exact"], "organisation__slug": ["exact"]}
+    filterset_class = OfferFilter
 
 
 class IntroductionSerializer(serializers.ModelSerializer):

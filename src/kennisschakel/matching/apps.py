@@ -8,4 +8,13 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kennisschakel.matching import rules  # noqa: F401  (registers permission rules)
+        from kennisschakel.core import warmup
+        from kennisschakel.matching import (
+            health,  # noqa: F401  (the /health 'match_index' check)
+            rules,  # noqa: F401  (registers permission rules)
+        )
+        from kennisschakel.matching.index_changes import connect
+        from kennisschakel.matching.match_index import warm_up
+
+        connect()  # number every write that changes a matcher candidate
+        warmup.register("match_index")(warm_up)

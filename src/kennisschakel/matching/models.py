@@ -175,3 +175,37 @@ class Introduction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("matching:introduction-detail", args=[self.pk])
+
+
+class MatchIndexState(models.Model):
+    """One row: the number of the last change to the matcher's candidates (see
+    ``index_changes.py``). Taking a number locks this row until the writing transaction
+    ends, so numbers become visible in commit order."""
+
+    seq = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("match index state")
+        verbose_name_plural = _("match index states")
+
+    def __str__(self) -> str:
+        return f"match index change {self.seq}"
+
+
+class MatchIndexChange(models.Model):
+    """What a numbered change touched: ``kind`` (practice, organisation, person, place,
+    partnership) and its primary key, plus the candidate key it had when known (so a
+    deleted or renamed candidate can be dropped)."""
+
+    seq = models.BigIntegerField(db_index=True)
+    kind = models.CharField(max_length=20)
+    ref = models.BigIntegerField()
+    key = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("match index change")
+        verbose_name_plural = _("match index changes")
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.kind} {self.ref}"

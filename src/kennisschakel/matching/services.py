@@ -7,7 +7,6 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kennisschakel import matchengine
 from kennisschakel.accounts.models import Role, User
+from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.matching import adapter, explain, rules
 from kennisschakel.matching.models import Introduction, Question
 from kennisschakel.register import models as register
@@ -266,11 +266,12 @@ def _people_of(organisation) -> list[User]:
 
 
 def _send(template: str, to: list[str], context: dict) -> None:
+    """Put the email in the outbox, inside the caller's transaction (sent after commit)."""
     if not to:
         return
     with translation.override("nl"):
         subject, _sep, body = render_to_string(template, context).partition("\n\n")
-    send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, to)
+    queue_email(subject.strip(), body.strip() + "\n", to)
 
 
 @transaction.atomic
@@ -310,12 +311,10 @@ def request_introduction(user, key: str, message: str, question: Question | None
     people = [p.email for p in _people_of(recipient)]
     if person and person.email:
         people.append(person.email)
-    transaction.on_commit(
-        lambda: _send(
-            "matching/email/introduction_requested.txt",
-            sorted(set(people)),
-            {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())},
-        )
+    _send(
+        "matching/email/introduction_requested.txt",
+        sorted(set(people)),
+        {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())},
     )
     return introduction
 
@@ -368,24 +367,19 @@ def answer_introduction(introduction: Introduction, user, accept: bool, response
             status=Question.Status.IN_CONVERSATION
         )
     context = {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())}
-    # Only the transition that won gets here, and mail leaves only once it is committed.
+    # Only the transition that won gets here, and the outbox sends only what is committed.
     if accept:
         # Only now do both sides get each other's contact details.
-        transaction.on_commit(
-            lambda: (
-                _send("matching/email/introduction_accepted.txt",
-                      [introduction.requested_by.email], {**context, "to_asker": True}),
-                _send("matching/email/introduction_accepted.txt",
-                      [user.email], {**context, "to_asker": False}),
-            )
-        )  # fmt: skip
+        _send(
+            "matching/email/introduction_accepted.txt",
+            [introduction.requested_by.email],
+            {**context, "to_asker": True},
+        )
+        _send("matching/email/introduction_accepted.txt",
+              [user.email], {**context, "to_asker": False})  # fmt: skip
     else:
-        transaction.on_commit(
-            lambda: _send(
-                "matching/email/introduction_declined.txt",
-                [introduction.requested_by.email],
-                context,
-            )
+        _send(
+            "matching/email/introduction_declined.txt", [introduction.requested_by.email], context
         )
     return introduction
 

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kennisschakel import survey
 from kennisschakel.core.clientip import client_ip
+from kennisschakel.files.api import ACCEPTED as FILE_JOB_ACCEPTED
 from kennisschakel.monitor import rules, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
 from kennisschakel.register.models import SizeScheme
@@ -162,6 +163,33 @@ class WaveViewSet(
                 % {"day": wave.closes_on.isoformat()}
             )
         return Response(report_json(wave))
+
+    @extend_schema(
+        summary="Ask for the analyst report as a PDF: 202, made in the background",
+        request=None,
+        responses={202: FILE_JOB_ACCEPTED},
+        tags=["monitor"],
+    )
+    @action(
+        detail=True, methods=["post"], url_path="report-pdf", permission_classes=[IsAuthenticated]
+    )
+    def report_pdf(self, request, slug=None):
+        """The same job as the site's button: one per wave and language, shared by all
+        who may read the report (files app, monitor/pdfs.py). Asking is not changing the
+        wave: whoever may read the report may ask (with a token)."""
+        from kennisschakel.files.api import job_accepted
+        from kennisschakel.files.jobs import request_file
+
+        wave = get_object_or_404(self.get_queryset(), slug=slug)
+        if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
+            raise exceptions.PermissionDenied(
+                _("The results are published when the wave closes on %(day)s.")
+                % {"day": wave.closes_on.isoformat()}
+            )
+        job, _created = request_file(
+            request, "monitor-report", {"wave": wave.slug, "title": wave.title}
+        )
+        return job_accepted(request, job)
 
 
 def code_holder(request, slug, *, write: bool = False) -> Invitation:

@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,22 +129,16 @@ def wave_detail(request, slug):
 @login_required
 @require_POST
 def wave_letters(request, slug):
-    """New letter codes for everyone who has not submitted: one PDF page each, and emails."""
-    _require_runner(request)
-    wave = get_object_or_404(Wave.objects.select_related("instrument"), slug=slug)
-    issued = services.issue_letter_codes(wave)
-    sent = services.send_letter_emails(issued)
-    html = render_to_string(
-        "monitor/letters_document.html",
-        {"wave": wave, "letters": issued, "url": services.answer_url(wave),
-         "today": timezone.localdate()},
-    )  # fmt: skip
-    from weasyprint import HTML
+    """New letter codes for everyone who has not submitted: one PDF page each, and emails.
+    Made in the background (monitor/pdfs.py); the facilitator goes to the job's page."""
+    from kennisschakel.files.jobs import request_file
 
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="brieven-{wave.slug}.pdf"'
-    response["X-Emails-Sent"] = str(sent)
-    return response
+    _require_runner(request)
+    wave = get_object_or_404(Wave, slug=slug)
+    job, _created = request_file(
+        request, "monitor-letters", {"wave": wave.slug, "title": wave.title}
+    )
+    return redirect(job)
 
 
 @login_required
@@ -159,7 +151,7 @@ def wave_reminders(request, slug):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)s reminders have been sent.") % {"count": count})
+        messages.success(request, _("%(count)s reminders are ready to be sent.") % {"count": count})
     return redirect(wave.get_absolute_url())
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kennisschakel import survey
 from kennisschakel.core.i18n import current_language
@@ -41,14 +42,6 @@ def _column_labels(groups: list[survey.Group]) -> dict[str, str]:
     labels = {group.code: _local(group, "label") for group in groups}
     labels[survey.TOTAL] = _("All municipalities")
     return labels
-
-
-def _pdf_response(html: str, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # --------------------------------------------------------------------------- the report
@@ -151,23 +144,38 @@ def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
     }
 
 
-def wave_report(request, slug):
-    """The analyst report; ``?format=pdf`` for the PDF, ``?format=json`` for the tables."""
+def _readable_wave(request, slug) -> Wave:
     wave = _wave(slug)
     if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
         raise PermissionDenied(_("The results are published when the wave has closed."))
+    return wave
+
+
+def wave_report(request, slug):
+    """The analyst report; ``?format=json`` for the tables. The PDF: ``wave_report_pdf``."""
+    wave = _readable_wave(request, slug)
     export = request.GET.get("format")
     if export == "json":
         response = JsonResponse(reporting.report_json(wave), json_dumps_params={"indent": 1})
         response["Content-Disposition"] = f'attachment; filename="monitor-{wave.slug}.json"'
         return response
-    context = report_context(wave, chart_format="png" if export == "pdf" else "url")
-    if export == "pdf":
-        context.update(layout=PDF_DOCUMENT, pdf=True)
-        html = render_to_string("monitor/report.html", context, request=request)
-        return _pdf_response(html, f"monitor-{wave.slug}.pdf")
+    if export == "pdf":  # old links: the PDF is asked for with the page's button now
+        return redirect(reverse("monitor:wave-report", args=[wave.slug]) + "#pdf")
+    context = report_context(wave, chart_format="url")
     context.update(layout="base.html", pdf=False)
     return render(request, "monitor/report.html", context)
+
+
+@require_POST
+def wave_report_pdf(request, slug):
+    """Ask for the report as a PDF: made in the background, shared by all who may read it."""
+    from kennisschakel.files.jobs import request_file
+
+    wave = _readable_wave(request, slug)
+    job, _created = request_file(
+        request, "monitor-report", {"wave": wave.slug, "title": wave.title}
+    )
+    return redirect(job)
 
 
 def wave_chart(request, slug, table_id):
@@ -340,11 +348,17 @@ def _where_we_stand(request, slug, pdf: bool):
             "monitor/where_we_stand.html",
             {"wave": wave, "invitation": invitation, "not_yet": True},
         )
-    context = benchmark_context(invitation)
     if pdf:
-        html = render_to_string(PDF_DOCUMENT, context, request=request)
-        return _pdf_response(html, f"waar-staan-wij-{wave.slug}-{invitation.cbs_code}.pdf")
-    return render(request, "monitor/where_we_stand.html", context)
+        from kennisschakel.files.jobs import request_file
+
+        job, _created = request_file(
+            request,
+            "monitor-where-we-stand",
+            {"wave": wave.slug, "invitation": invitation.pk, "name": invitation.name,
+             "cbs_code": invitation.cbs_code},
+        )  # fmt: skip
+        return redirect(job)
+    return render(request, "monitor/where_we_stand.html", benchmark_context(invitation))
 
 
 def where_we_stand(request, slug):
@@ -353,5 +367,7 @@ def where_we_stand(request, slug):
     return _where_we_stand(request, slug, pdf=False)
 
 
+@require_POST
 def where_we_stand_pdf(request, slug):
+    """Ask for "where do we stand" as a PDF: a background job for this visitor only."""
     return _where_we_stand(request, slug, pdf=True)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kennisschakel import survey
+from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wave
 from kennisschakel.register import models as register
 from kennisschakel.register.services import municipality_codes_on, size_schemes
@@ -416,7 +416,8 @@ def submit(invitation: Invitation, receipt_email: str = "") -> bool:
     """Submit the answers: once. Returns True when this call submitted them and False
     when they had been submitted already (a double click, a second tab, a retry): then
     nothing changes and no second receipt goes out. The row lock makes parallel calls
-    queue up, so exactly one of them submits; the receipt is sent after commit."""
+    queue up, so exactly one of them submits; its receipt joins the outbox in the same
+    transaction and is sent after commit."""
     with transaction.atomic():
         current = _lock(invitation)
         if current.submitted_at:
@@ -433,7 +434,7 @@ def submit(invitation: Invitation, receipt_email: str = "") -> bool:
         current.receipt_email = receipt_email
         current.save(update_fields=["submitted_at", "receipt_email"])
         if receipt_email:
-            transaction.on_commit(lambda: send_receipt(current))
+            send_receipt(current)
     _refresh(invitation, current)
     return True
 
@@ -442,9 +443,10 @@ def submit(invitation: Invitation, receipt_email: str = "") -> bool:
 
 
 def _send(template: str, to: str, context: dict) -> None:
+    """Put the email in the outbox, inside the caller's transaction (sent after commit)."""
     with translation.override("nl"):
         subject, _sep, body = render_to_string(template, context).partition("\n\n")
-    send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [to])
+    queue_email(subject.strip(), body.strip() + "\n", [to])
 
 
 def answer_url(wave: Wave) -> str:
@@ -463,7 +465,9 @@ def send_receipt(invitation: Invitation) -> None:
     )
 
 
+@transaction.atomic
 def send_letter_emails(issued: list[tuple[Invitation, str]]) -> int:
+    """Queue the invitation emails; returns how many were queued (the worker sends them)."""
     sent = 0
     for invitation, code in issued:
         if invitation.email:
@@ -544,7 +548,7 @@ def delegate(invitation: Invitation, email: str, note: str = "", client: str = "
         code = issue_code(current, AccessCode.Kind.DELEGATION, email)
         context = {"invitation": current, "wave": current.wave, "code": code,
                    "note": neutralised_note(note), "url": answer_url(current.wave)}  # fmt: skip
-        transaction.on_commit(lambda: _send("monitor/email/delegation.txt", email, context))
+        _send("monitor/email/delegation.txt", email, context)
     logger.info(
         "monitor forward: invitation=%s wave=%s municipality=%s to_domain=%s client=%s",
         current.pk,
@@ -556,9 +560,11 @@ def delegate(invitation: Invitation, email: str, note: str = "", client: str = "
     return code
 
 
+@transaction.atomic
 def send_reminders(wave: Wave) -> int:
     """Email a fresh code to every invited municipality with an address that has not
-    submitted; the letter's code keeps working."""
+    submitted; the letter's code keeps working. Returns how many emails were queued:
+    the codes and their emails commit together, the worker sends them."""
     if not wave.is_answerable():
         raise ValidationError(_("Reminders can only be sent while the wave is open."))
     count = 0

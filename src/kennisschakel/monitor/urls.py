@@ -32,6 +32,11 @@ urlpatterns = [
     # Results (report_views.py) — added below by the reporting work.
     path("monitor/golven/<slug:slug>/rapport/", report_views.wave_report, name="wave-report"),
     path(
+        "monitor/golven/<slug:slug>/rapport/pdf/",
+        report_views.wave_report_pdf,
+        name="wave-report-pdf",
+    ),
+    path(
         "monitor/golven/<slug:slug>/rapport/grafiek/<str:table_id>.svg",
         report_views.wave_chart,
         name="wave-chart",

@@ -25,6 +25,7 @@ from kennisschakel.core.versioning import (
 )
 from kennisschakel.knowledge.models import Practice
 from kennisschakel.partnerships import balances, services
+from kennisschakel.partnerships.filters import ActivityFilter, MembershipFilter, PartnershipFilter
 from kennisschakel.partnerships.forms import NETWORK_TYPES
 from kennisschakel.partnerships.models import (
     ActivitySide,
@@ -461,11 +462,7 @@ class PartnershipViewSet(
     )
     serializer_class = PartnershipSerializer
     lookup_field = "slug"
-    filterset_fields = {
-        "kind": ["exact"],
-        "status": ["exact"],
-        "partners__place__country__iso2": ["exact"],
-    }
+    filterset_class = PartnershipFilter
 
     @extend_schema(
         summary="Mutual-learning scores (001 ch. 7) for one year; POST stores one side's scores",
@@ -577,7 +574,7 @@ class ActivityViewSet(
     ).select_related("partnership")
     serializer_class = ActivitySerializer
     lookup_field = "slug"
-    filterset_fields = {"partnership__slug": ["exact"], "form": ["exact"]}
+    filterset_class = ActivityFilter
 
     @extend_schema(
         summary="The other side confirms or disputes a logged exchange",
@@ -673,7 +670,7 @@ class MembershipViewSet(viewsets.ModelViewSet):
         "themes"
     )
     serializer_class = MembershipSerializer
-    filterset_fields = {"network__slug": ["exact"], "member__slug": ["exact"]}
+    filterset_class = MembershipFilter
 
 
 def _balance_dict(balance) -> dict:

@@ -146,9 +146,3 @@ def build_activity_note(
 
 def render_note_html(note: CouncilNote) -> str:
     return render_to_string("partnerships/council_note_document.html", {"note": note})
-
-
-def render_note_pdf(note: CouncilNote) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_note_html(note)).write_pdf()

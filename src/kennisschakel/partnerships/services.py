@@ -5,13 +5,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kennisschakel.accounts.models import Role, User
+from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.core.slugs import unique_slug
 from kennisschakel.core.versioning import claim_version
 from kennisschakel.partnerships.models import (
@@ -173,15 +173,15 @@ def _tell_proposed_partners(partnership: Partnership, rows, user) -> None:
             ).values_list("email", flat=True)
         )
         if to:
-            message = {**context, "organisation": organisation}
-            transaction.on_commit(lambda to=to, message=message: _send_proposal(to, message))
+            _send_proposal(to, {**context, "organisation": organisation})
 
 
 def _send_proposal(to: list[str], context: dict) -> None:
+    """Into the outbox, inside the caller's transaction: sent only once it commits."""
     with translation.override("nl"):
         text = render_to_string("partnerships/email/partner_proposed.txt", context)
     subject, _sep, body = text.partition("\n\n")
-    send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, to)
+    queue_email(subject.strip(), body.strip() + "\n", to)
 
 
 @transaction.atomic
@@ -200,6 +200,10 @@ def answer_participation(partnership: Partnership, user, agree: bool) -> int:
     changed = sides.exclude(status=status).update(status=status)
     if changed:
         claim_version(partnership)  # editors with the old partner list are warned
+        # A QuerySet.update() sends no signal: tell the matcher's change log itself.
+        from kennisschakel.matching.index_changes import record_change
+
+        record_change([("partnership", partnership.pk, "")])
     return changed
 
 

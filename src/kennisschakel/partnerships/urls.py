@@ -22,6 +22,11 @@ urlpatterns = [
         name="council-note",
     ),
     path(
+        "partnerschappen/<slug:slug>/raadsinformatiebrief/pdf/",
+        views.council_note_pdf,
+        name="council-note-pdf",
+    ),
+    path(
         "partnerschappen/<slug:slug>/wederzijds-leren/",
         views.learning_assessment,
         name="learning-assessment",
@@ -33,6 +38,11 @@ urlpatterns = [
         "uitwisselingen/<slug:slug>/raadsinformatiebrief/",
         views.activity_council_note,
         name="activity-council-note",
+    ),
+    path(
+        "uitwisselingen/<slug:slug>/raadsinformatiebrief/pdf/",
+        views.activity_council_note_pdf,
+        name="activity-council-note-pdf",
     ),
     path("netwerken/lidmaatschap/nieuw/", editing.membership_create, name="membership-create"),
     path("netwerken/lidmaatschap/<int:pk>/", editing.membership_edit, name="membership-edit"),

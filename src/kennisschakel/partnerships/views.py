@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import belongs_to, can_edit
 from kennisschakel.core.svg import without_inline_styles
@@ -206,7 +208,7 @@ def municipality_section(municipality, user=None) -> dict:
 
 
 def council_note(request, slug):
-    """The council note for a partnership, as a page or as a PDF with ?format=pdf."""
+    """The council note for a partnership as a page; its PDF is made in the background."""
     partnership = get_object_or_404(Partnership.objects.prefetch_related("motives"), slug=slug)
     return _council_note_page(request, partnership=partnership)
 
@@ -221,65 +223,78 @@ def activity_council_note(request, slug):
 def _council_note_page(request, partnership=None, activity=None):
     import datetime
 
-    from django.http import HttpResponse
-
-    from kennisschakel.partnerships.councilnote import (
-        build_activity_note,
-        build_note,
-        render_note_pdf,
-    )
+    from kennisschakel.partnerships.councilnote_jobs import form_fields, note_from_data
     from kennisschakel.partnerships.forms import CouncilNoteForm
 
+    if request.GET.get("format") == "pdf":
+        # Old links: the PDF is now asked for with the page's button (a POST, a job).
+        params = request.GET.copy()
+        del params["format"]
+        return redirect(f"{request.path}?{params.urlencode()}")
     today = datetime.date.today()
     initial = {
         "start": datetime.date(today.year - 1, 1, 1),
         "end": datetime.date(today.year - 1, 12, 31),
     }
-    bound = "hourly_rate" in request.GET
-    form = CouncilNoteForm(
-        request.GET if bound else None,
-        partnership=partnership,
-        activity=activity,
-        initial=initial,
-    )
     note = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if activity is not None:
-            note = build_activity_note(
-                activity, data["organisation"], data["hourly_rate"], form.expected_returns()
-            )
-        else:
-            note = build_note(
-                partnership,
-                data["organisation"],
-                data["start"],
-                data["end"],
-                data["hourly_rate"],
-                form.expected_returns(),
-            )
-        if request.GET.get("format") == "pdf":
-            response = HttpResponse(render_note_pdf(note), content_type="application/pdf")
-            slug = (activity or partnership).slug
-            response["Content-Disposition"] = (
-                f'attachment; filename="raadsinformatiebrief-{slug}.pdf"'
-            )
-            return response
-    params = request.GET.copy()
-    params["format"] = "pdf"
+    if "hourly_rate" in request.GET:
+        form, note = note_from_data(request.GET, partnership, activity)
+    else:
+        form = CouncilNoteForm(None, partnership=partnership, activity=activity, initial=initial)
+    subject = activity or partnership
+    pdf_url = reverse(
+        "partnerships:activity-council-note-pdf" if activity else "partnerships:council-note-pdf",
+        args=[subject.slug],
+    )
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
         "partnerships/council_note.html",
         {
-            "subject": activity or partnership,
+            "subject": subject,
             "activity": activity,
             "form": form,
             "note": note,
-            "pdf_query": params.urlencode(),
+            "pdf_url": pdf_url,
+            "pdf_fields": list(form_fields(form).items()) if note is not None else [],
         },
         status=status,
     )
+
+
+@require_POST
+def council_note_pdf(request, slug):
+    """Ask for the note's PDF: a background job; the visitor goes to its page."""
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("motives"), slug=slug)
+    return _council_note_pdf(request, partnership=partnership)
+
+
+@require_POST
+def activity_council_note_pdf(request, slug):
+    activity = get_object_or_404(ExchangeActivity.objects.select_related("partnership"), slug=slug)
+    return _council_note_pdf(request, activity=activity)
+
+
+def _council_note_pdf(request, partnership=None, activity=None):
+    from kennisschakel.files.jobs import request_file
+    from kennisschakel.partnerships.councilnote_jobs import form_fields, note_from_data
+
+    subject = activity or partnership
+    form, note = note_from_data(request.POST, partnership, activity)
+    if note is None:
+        return render(
+            request,
+            "partnerships/council_note.html",
+            {"subject": subject, "activity": activity, "form": form, "note": None},
+            status=400,
+        )
+    parameters = {
+        "activity" if activity else "partnership": subject.slug,
+        "title": str(subject),
+        "form": form_fields(form),
+    }
+    job, _created = request_file(request, "council-note", parameters)
+    return redirect(job)
 
 
 def learning_assessment(request, slug):

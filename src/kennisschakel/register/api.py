@@ -18,7 +18,12 @@ from rest_framework.response import Response
 
 from kennisschakel.register import models as m
 from kennisschakel.register import serializers as s
-from kennisschakel.register.filters import MunicipalityFilter, OrganisationFilter
+from kennisschakel.register.filters import (
+    CountryFilter,
+    MergerFilter,
+    MunicipalityFilter,
+    OrganisationFilter,
+)
 from kennisschakel.register.services import (
     municipality_queryset,
     resolve_code,
@@ -134,7 +139,7 @@ class FormerMunicipalityViewSet(viewsets.ViewSet):
 class MergerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = m.Merger.objects.all()
     serializer_class = s.MergerSerializer
-    filterset_fields = ["old_code", "new_code"]
+    filterset_class = MergerFilter
 
 
 @extend_schema_view(
@@ -175,7 +180,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = m.Country.objects.select_related("world_region")
     serializer_class = s.CountrySerializer
     lookup_field = "iso2"
-    filterset_fields = {"world_region__slug": ["exact"]}
+    filterset_class = CountryFilter
 
     def get_object(self):
         self.kwargs["iso2"] = self.kwargs["iso2"].upper()

@@ -50,7 +50,7 @@ def contact_list(request):
 def contact_request_consent(request, pk):
     person = _own_person(request, pk)
     contacts.request_consent(person)
-    messages.success(request, _("A new consent request has been sent."))
+    messages.success(request, _("A new consent request is ready to be sent."))
     return redirect("register:contact-list")
 
 

@@ -9,11 +9,12 @@ import json
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.register.models import ContactPerson
 
 CONSENT_SALT = "kennisschakel.contact-consent"
@@ -37,6 +38,7 @@ def person_from_token(token: str) -> ContactPerson | None:
 
 
 def request_consent(person: ContactPerson) -> int:
+    """Queue the consent email to the person; returns the number of emails queued."""
     link = settings.KENNISSCHAKEL_SITE_URL + reverse(
         "register:consent", args=[consent_token(person)]
     )
@@ -44,10 +46,11 @@ def request_consent(person: ContactPerson) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("register/email/consent_subject.txt", context).strip()
         body = render_to_string("register/email/consent.txt", context)
-    sent = EmailMessage(subject, body, to=[person.email]).send()
-    person.consent_requested_at = timezone.now()
-    person.save(update_fields=["consent_requested_at"])
-    return sent
+    with transaction.atomic():  # the request is recorded only with its email in the outbox
+        queued = queue_email(subject, body, [person.email])
+        person.consent_requested_at = timezone.now()
+        person.save(update_fields=["consent_requested_at"])
+    return 1 if queued else 0
 
 
 def give_consent(person: ContactPerson) -> None:

@@ -1,4 +1,8 @@
-"""Filters shared by the HTML list pages and the API, so both answer alike."""
+"""Filters shared by the HTML list pages and the API, so both answer alike.
+
+Filter names are the query parameters of both, in lower camelCase (NL API Design
+Rules): ?sizeClass=…, not ?size_class=….
+"""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +22,7 @@ class MunicipalityFilter(django_filters.FilterSet):
         empty_label=_("All provinces"),
         method="filter_province",
     )
-    size_class = django_filters.ModelChoiceFilter(
+    sizeClass = django_filters.ModelChoiceFilter(
         label=_("Size class"),
         queryset=m.SizeClass.objects.select_related("scheme"),
         to_field_name="slug",
@@ -61,7 +65,7 @@ class MunicipalityFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Label size classes with their scheme, so the two schemes can share one list.
-        self.filters["size_class"].field.label_from_instance = lambda c: (
+        self.filters["sizeClass"].field.label_from_instance = lambda c: (
             f"{c.scheme.name}: {c.label}"
         )
         # Accept province names too: ?province=Limburg as well as ?province=PV31.
@@ -122,3 +126,26 @@ class OrganisationFilter(django_filters.FilterSet):
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
         return queryset.filter(domains__in=[value, *value.children.all()]).distinct()
+
+
+class MergerFilter(django_filters.FilterSet):
+    oldCode = django_filters.CharFilter(
+        field_name="old_code", label=_("Former CBS code"), help_text="e.g. GM0017"
+    )
+    newCode = django_filters.CharFilter(
+        field_name="new_code", label=_("CBS code after the merger"), help_text="e.g. GM0014"
+    )
+
+    class Meta:
+        model = m.Merger
+        fields: list[str] = []
+
+
+class CountryFilter(django_filters.FilterSet):
+    worldRegion = django_filters.CharFilter(
+        field_name="world_region__slug", label=_("World region"), help_text="slug, e.g. west-europa"
+    )
+
+    class Meta:
+        model = m.Country
+        fields: list[str] = []

@@ -43,15 +43,19 @@ have drifted more than ``MAX_AVERAGE_DRIFT`` from those used for the base.
 Not thread-safe: callers serialise access (the Django adapter holds a lock).
 """
 
+import json
 import math
+import os
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from kennisschakel.text.analysis import DutchAnalyzer
 from kennisschakel.text.compounds import MIN_PART_LENGTH
+from kennisschakel.text.lookup import SlotMap, Vocabulary, write_sorted_terms
 from kennisschakel.text.query import DEFAULT_SYNONYM_WEIGHT, Concept, parse_query, query_terms
 
 DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "negative_lessons": 1.0}
@@ -65,6 +69,14 @@ MAX_AVERAGE_DRIFT = 0.10
 # splitting query compounds (see compounds.py: parts need a frequency).
 CORPUS_WORD_ZIPF = 3.0
 SAT_CHUNK = 1 << 21  # postings per step when recomputing tf~, to bound memory
+
+# Files of a saved index (see SearchIndex.save).
+INDEX_FORMAT = 1
+MANIFEST = "manifest.json"
+# Free slots saved after the last document, so an opened index takes a delta of new
+# documents in its copy-on-write pages instead of copying every per-slot array.
+SAVED_HEADROOM_MIN = 1024
+SAVED_HEADROOM_FRACTION = 0.05
 
 # In analysed term counts, the number of words of a field (compound parts not
 # counted), so that BM25F's length normalisation does not punish compounds.
@@ -109,6 +121,7 @@ class SearchIndex:
         synonym_weight: float = DEFAULT_SYNONYM_WEIGHT,
         max_delta_docs: int = 2000,
         max_dead_fraction: float = 0.25,
+        auto_compact: bool = True,
     ):
         self.analyzer = analyzer or DutchAnalyzer()
         weights = dict(field_weights or DEFAULT_FIELD_WEIGHTS)
@@ -122,6 +135,9 @@ class SearchIndex:
         self.synonym_weight = synonym_weight
         self.max_delta_docs = max_delta_docs
         self.max_dead_fraction = max_dead_fraction
+        # Off for an index opened from files: compacting would copy the shared base
+        # into this process; the owner of the files compacts and saves instead.
+        self.auto_compact = auto_compact
         columns = len(self.field_names)
 
         # Per slot. Arrays grow by doubling; only [:self._slots] is in use.
@@ -130,12 +146,12 @@ class SearchIndex:
         self._alive = np.zeros(0, dtype=bool)
         self._sort_keys = np.zeros(0, dtype=np.float64)
         self._lengths = np.zeros((0, columns), dtype=np.float32)
-        self._slot_of: dict[int, int] = {}
+        self._slot_of = SlotMap()
         self._dead = 0
         self._length_sums = np.zeros(columns, dtype=np.float64)  # over live documents
         self._facets: dict[str, dict[str, np.ndarray]] = {}  # name → value → bool per slot
 
-        self._term_ids: dict[str, int] = {}
+        self._term_ids = Vocabulary()
         # Base postings, CSR by term id.
         self._base_offsets = np.zeros(1, dtype=np.int64)
         self._base_slots = np.zeros(0, dtype=np.int32)
@@ -152,6 +168,7 @@ class SearchIndex:
 
         self._version = 0  # bumped on every change; keys the caches below
         self._cache: dict[str, tuple[int, object]] = {}
+        self.meta: dict = {}  # the caller's data stored with a saved index
 
     # -- size ---------------------------------------------------------------
 
@@ -176,6 +193,158 @@ class SearchIndex:
         ]
         delta = (self._delta_terms, self._delta_slots, self._delta_columns, self._delta_tf)
         return sum(a.nbytes for a in arrays) + sum(len(d) * d.itemsize for d in delta)
+
+    @property
+    def delta_docs(self) -> int:
+        """Documents added since the base was built (also replacements)."""
+        return self._delta_docs
+
+    # -- persistence ----------------------------------------------------------
+
+    def save(self, directory: Path | str, meta: Mapping | None = None) -> None:
+        """Write the index to ``directory`` (new or empty) as .npy arrays plus a JSON
+        manifest, compacting first. :meth:`open` maps the files instead of reading
+        them, so processes that open the same files share one copy in the page cache.
+
+        ``meta`` (JSON-serialisable) is stored in the manifest for the caller, e.g.
+        the watermark of the data the index was built from.
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self._delta_docs or self._dead or self._base_averages is None:
+            self.compact()
+        size = self._slots
+        capacity = size + max(SAVED_HEADROOM_MIN, int(size * SAVED_HEADROOM_FRACTION))
+
+        # Term ids become positions in the vocabulary sorted by UTF-8 bytes, so a
+        # lookup is a binary search in the mapped file; terms without postings go.
+        terms = self._term_ids.terms_by_id()
+        counts = np.diff(self._base_offsets)
+        kept = np.flatnonzero(counts).tolist()
+        kept.sort(key=lambda term_id: terms[term_id].encode())
+        order = np.array(kept, dtype=np.int64)
+        lengths = counts[order]
+        offsets = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        gather = np.repeat(self._base_offsets[order] - offsets[:-1], lengths) + np.arange(
+            int(offsets[-1]), dtype=np.int64
+        )
+        write_sorted_terms(
+            [terms[term_id] for term_id in kept],
+            directory / "terms.bin",
+            directory / "term_starts.bin",
+        )
+
+        def padded(values: np.ndarray, fill=0) -> np.ndarray:
+            out = np.full((capacity, *values.shape[1:]), fill, dtype=values.dtype)
+            out[:size] = values[:size]
+            return out
+
+        facet_values = [(name, value) for name, masks in self._facets.items() for value in masks]
+        facet_masks = np.zeros((len(facet_values), capacity), dtype=bool)
+        for row, (name, value) in enumerate(facet_values):
+            facet_masks[row, :size] = self._facets[name][value][:size]
+        sorted_ids, sorted_slots = self._slot_of.base_arrays()
+        arrays = {
+            "ids": padded(self._ids),
+            "alive": padded(self._alive, False),
+            "sort_keys": padded(self._sort_keys),
+            "lengths": padded(self._lengths),
+            "facets": facet_masks,
+            "sorted_ids": sorted_ids,
+            "sorted_slots": sorted_slots,
+            "blank_order": self._blank_order(),
+            "base_offsets": offsets,
+            "base_slots": self._base_slots[gather],
+            "base_tf": self._base_tf[gather],
+            "base_sat": self._base_sat[gather],
+        }
+        for name, values in arrays.items():
+            np.save(directory / f"{name}.npy", np.ascontiguousarray(values))
+        facets: dict[str, list[str]] = {}
+        for name, value in facet_values:
+            facets.setdefault(name, []).append(value)
+        manifest = {
+            "format": INDEX_FORMAT,
+            "documents": size,
+            "terms": len(kept),
+            "field_weights": dict(
+                zip(self.field_names[:-1], self._weights[:-1].tolist(), strict=True)
+            ),
+            "b": dict(zip(self.field_names, self._b.tolist(), strict=True)),
+            "k1": self.k1,
+            "synonym_weight": self.synonym_weight,
+            "averages": self._base_averages.tolist(),
+            "facets": facets,
+            "meta": dict(meta or {}),
+        }
+        (directory / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        for path in directory.iterdir():
+            with open(path, "rb") as file:
+                os.fsync(file.fileno())
+        # What this process keeps using now matches the files.
+        self._term_ids = Vocabulary.mapped(directory / "terms.bin", directory / "term_starts.bin")
+        self._base_offsets = offsets
+        self._base_slots = arrays["base_slots"]
+        self._base_tf = arrays["base_tf"]
+        self._base_sat = arrays["base_sat"]
+        self._version += 1
+
+    @classmethod
+    def open(cls, directory: Path | str, analyzer: DutchAnalyzer | None = None, **options):
+        """An index over the files :meth:`save` wrote, memory-mapped: opening costs
+        milliseconds and the arrays stay shared with every other process that maps
+        them. Changes (add, remove) stay in this process: they go to a small delta
+        and copy-on-write pages; the base is never compacted here (``auto_compact``
+        is off) — save a compacted index elsewhere and open that instead."""
+        directory = Path(directory)
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != INDEX_FORMAT:
+            raise ValueError(f"unknown index format in {directory}")
+        options.setdefault("auto_compact", False)
+        index = cls(
+            analyzer,
+            field_weights=manifest["field_weights"],
+            k1=manifest["k1"],
+            field_b=manifest["b"],
+            synonym_weight=manifest["synonym_weight"],
+            **options,
+        )
+        size = manifest["documents"]
+
+        def load(name: str, mode: str = "r") -> np.ndarray:
+            path = directory / f"{name}.npy"
+            try:
+                return np.load(path, mmap_mode=mode)
+            except ValueError:  # an empty array cannot be mapped
+                return np.load(path)
+
+        # Per-slot arrays are copy-on-write: a removal or a delta document dirties
+        # only the pages it touches; the headroom saved after the last slot takes the
+        # delta's documents without growing (copying) the arrays.
+        index._ids = load("ids", "c")
+        index._alive = load("alive", "c")
+        index._sort_keys = load("sort_keys", "c")
+        index._lengths = load("lengths", "c")
+        facet_masks = load("facets", "c")
+        row = 0
+        for name, values in manifest["facets"].items():
+            masks = index._facets[name] = {}
+            for value in values:
+                masks[value] = facet_masks[row]
+                row += 1
+        index._slots = index._base_slot_count = size
+        index._slot_of = SlotMap(load("sorted_ids"), load("sorted_slots"))
+        index._length_sums = np.asarray(index._lengths[:size]).sum(axis=0, dtype=np.float64)
+        index._term_ids = Vocabulary.mapped(directory / "terms.bin", directory / "term_starts.bin")
+        index._base_offsets = load("base_offsets")
+        index._base_slots = load("base_slots")
+        index._base_tf = load("base_tf")
+        index._base_sat = load("base_sat")
+        index._base_averages = np.array(manifest["averages"], dtype=np.float64)
+        index._cache["blank"] = (index._version, load("blank_order"))
+        index.meta = manifest["meta"]
+        return index
 
     # -- analysis -----------------------------------------------------------
 
@@ -316,7 +485,7 @@ class SearchIndex:
             for value in list(masks):
                 masks[value] = masks[value][live]
         self._slots = self._base_slot_count = len(live)
-        self._slot_of = dict(zip(self._ids.tolist(), range(len(live)), strict=True))
+        self._slot_of = SlotMap.of_slots(self._ids)
         self._dead = 0
         self._length_sums = self._lengths.sum(axis=0, dtype=np.float64)
 
@@ -375,6 +544,8 @@ class SearchIndex:
         return (combined / (self.k1 + combined)).astype(np.float32)
 
     def _maybe_compact(self) -> None:
+        if not self.auto_compact:
+            return
         if self._delta_docs > self.max_delta_docs or (
             self._dead > 16 and self._dead > self.max_dead_fraction * self._slots
         ):
@@ -465,7 +636,7 @@ class SearchIndex:
         candidates = self._alive[:size].copy()
         if allowed_ids is not None:
             allowed = np.zeros(size, dtype=bool)
-            allowed[[self._slot_of[i] for i in allowed_ids if i in self._slot_of]] = True
+            allowed[self._slot_of.slots_of(allowed_ids)] = True
             candidates &= allowed
         filter_masks = self._filter_masks(filters or {}, size)
         concepts = parse_query(query, self.analyzer, self._corpus_zipf, self.synonym_weight)

@@ -17,14 +17,20 @@ LEAD_FRACTION = 0.2
 _WHITESPACE = re.compile(r"\s+")
 
 
-def highlight(text: str, query: str, analyzer, max_chars: int = 240) -> str:
+def highlight(text: str, query: str, analyzer, max_chars: int = 240, terms=None) -> str:
     """HTML-escaped passage of at most about ``max_chars`` characters around the
     region with the most (distinct) query matches, matches in ``<mark>``, and
-    ``…`` where the text was cut. Without matches: the start of the text."""
+    ``…`` where the text was cut. Without matches: the start of the text.
+
+    ``terms``: the query's analysed terms when the caller has them already (a search
+    returns them), so a page of hits parses the query once, not once per snippet."""
     text = analyzer.prepare(_WHITESPACE.sub(" ", text or "").strip())
     if not text:
         return ""
-    wanted = set(query_terms(parse_query(query, analyzer))) if query.strip() else set()
+    if terms is not None:
+        wanted = set(terms)
+    else:
+        wanted = set(query_terms(parse_query(query, analyzer))) if query.strip() else set()
     matches = []  # (start, end, matched terms)
     if wanted:
         for token in analyzer.token_spans(text):

@@ -11,8 +11,12 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def operations_by_tag(schema: dict) -> list[tuple[str, list[dict]]]:
+    # The document's paths are relative to its server (/api/v1): show the whole address.
+    servers = schema.get("servers") or [{"url": ""}]
+    base = servers[0]["url"].rstrip("/")
     tags: dict[str, list[dict]] = {}
-    for path, item in schema.get("paths", {}).items():
+    for relative_path, item in schema.get("paths", {}).items():
+        path = base + relative_path
         for method in HTTP_METHODS:
             operation = item.get(method)
             if not operation:

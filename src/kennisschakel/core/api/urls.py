@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from kennisschakel.accounts.api import TokenView
 from kennisschakel.core.api.docs import ApiDocsView
+from kennisschakel.files import api as files_api
 from kennisschakel.knowledge import api as knowledge_api
 from kennisschakel.matching import api as matching_api
 from kennisschakel.monitor import api as monitor_api
@@ -34,6 +35,7 @@ router.register("waves", monitor_api.WaveViewSet, basename="wave")
 router.register("questions", matching_api.QuestionViewSet, basename="question")
 router.register("offers", matching_api.OfferViewSet, basename="offer")
 router.register("introductions", matching_api.IntroductionViewSet, basename="introduction")
+router.register("file-jobs", files_api.FileJobViewSet, basename="file-job")
 
 app_name = "api"
 urlpatterns = [

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kennisschakel.core.demo import load_demo_contacts, load_demo_data
@@ -34,3 +35,10 @@ class Command(BaseCommand):
                     f"  monitor demo wave '{wave}': access code for Enschede {code}"
                     f" (shown once) at /monitor/{wave.slug}/"
                 )
+        # Save the practice search index now, so no worker builds it in a request.
+        call_command("rebuild_index", stdout=self.stdout)
+        # The matcher's candidate index, saved once for every worker (matching/match_index.py).
+        from kennisschakel.matching.match_index import rebuild as rebuild_match_index
+
+        built = rebuild_match_index()
+        self.stdout.write(f"  match index: {built['candidates']} candidates ({built['seconds']} s)")

@@ -1,0 +1,49 @@
+"""The "search_index" check of GET /health: is there a saved practice index, and how far
+behind the database is it?
+
+Cheap by design (polled every few seconds): a readlink, one small JSON file, and two
+indexed queries. Not ok when no index is saved or the changes since the newest one
+exceed KENNISSCHAKEL_INDEX_MAX_CHANGES (then compaction is not keeping up: is a worker
+running the "index" queue?).
+"""
+
+import time
+
+from django.conf import settings
+
+from kennisschakel.core.health import register
+
+DEFAULT_MAX_CHANGES = 5000
+
+
+def max_changes() -> int:
+    return int(getattr(settings, "KENNISSCHAKEL_INDEX_MAX_CHANGES", DEFAULT_MAX_CHANGES))
+
+
+@register("search_index")
+def search_index_check() -> dict:
+    from kennisschakel.knowledge.index_build import saved_meta
+    from kennisschakel.knowledge.index_changes import current_seq
+    from kennisschakel.knowledge.models import SearchIndexChange
+    from kennisschakel.knowledge.search import database_identity, index_store
+
+    store = index_store()
+    generation = store.current()
+    if generation is None:
+        return {"ok": False, "error": "no saved index (run: kennisschakel rebuild_index)"}
+    meta = saved_meta(store, generation)
+    watermark = int(meta.get("seq", 0))
+    seq = current_seq()
+    if meta.get("database") != database_identity():
+        return {"ok": False, "generation": generation, "error": "built from another database"}
+    behind = (
+        SearchIndexChange.objects.filter(seq__gt=watermark).values("practice_id").distinct().count()
+    )
+    return {
+        "ok": behind <= max_changes() and seq >= watermark,
+        "generation": generation,
+        "changes_since": behind,  # practices changed since the saved index: each process's delta
+        "base_age_seconds": round(time.time() - store.built_at(generation), 1),
+        "base_seq": watermark,
+        "seq": seq,
+    }

@@ -1,0 +1,69 @@
+"""Saving new generations of the practice index: a full rebuild, or a compaction that
+merges the changes since the newest saved index into a new one. Slow work: runs in
+``kennisschakel rebuild_index`` and in the task on the "index" queue, never in a request
+(except the very first search of a fresh install, see knowledge.search)."""
+
+import json
+import time
+
+from kennisschakel.knowledge.index_changes import current_seq
+from kennisschakel.knowledge.models import SearchIndexChange, SearchIndexState
+from kennisschakel.knowledge.search import (
+    apply_changes,
+    build_index,
+    database_identity,
+    index_store,
+    shared_analyzer,
+)
+from kennisschakel.text.index_store import IndexStore
+from kennisschakel.text.search import MANIFEST, SearchIndex
+
+
+def saved_meta(store: IndexStore, generation: str) -> dict:
+    """What the adapter stored with a generation: watermark, database, build time."""
+    manifest = json.loads((store.path(generation) / MANIFEST).read_text(encoding="utf-8"))
+    return manifest.get("meta", {})
+
+
+def saved_seq(store: IndexStore, generation: str) -> int:
+    """The change number a saved generation includes (its watermark)."""
+    return int(saved_meta(store, generation).get("seq", 0))
+
+
+def publish(store: IndexStore, index: SearchIndex, seq: int) -> str:
+    """Save ``index`` (built up to change ``seq``) as the current generation, then drop
+    the change log that no kept generation needs."""
+    meta = {"seq": seq, "database": database_identity(), "built_at": time.time()}
+    generation = store.publish(index, meta=meta)
+    SearchIndexState.objects.filter(pk=1).update(base_seq=seq)
+    # A process may still be reading from the previous generation: keep its changes.
+    oldest = min(saved_seq(store, name) for name in store.generations())
+    SearchIndexChange.objects.filter(seq__lte=oldest).delete()
+    return generation
+
+
+def rebuild(full: bool = True, store: IndexStore | None = None) -> dict:
+    """Save a new generation: from every published practice (``full``), or from the
+    newest saved one plus the logged changes. Returns figures for the caller to show."""
+    store = store or index_store()
+    started = time.perf_counter()
+    with store.build_lock():
+        current = store.current()
+        if full or current is None:
+            index, seq = build_index()
+            changed = len(index)
+        else:
+            index = store.open(current, analyzer=shared_analyzer())
+            seq = current_seq()
+            changed = apply_changes(index, int(index.meta.get("seq", 0)), seq)
+            if not changed:
+                return {"generation": current, "documents": len(index), "changes": 0,
+                        "seconds": time.perf_counter() - started}  # fmt: skip
+            index.compact()
+        generation = publish(store, index, seq)
+    return {
+        "generation": generation,
+        "documents": len(index),
+        "changes": changed,
+        "seconds": time.perf_counter() - started,
+    }
