@@ -27,7 +27,9 @@ REFRESH = 'http-equiv="refresh"'
 
 @pytest.fixture
 def weasyprint_calls(monkeypatch):
-    """Counts WeasyPrint's PDF writes (a spy: the real method still runs)."""
+    """Counts WeasyPrint's PDF writes in this process (a spy: the real method still runs);
+    the layout stays in this process (no pool), so every write is counted."""
+    monkeypatch.setenv("KENNISSCHAKEL_PDF_PROCESSES", "1")
     calls = []
     real = weasyprint.HTML.write_pdf
 
