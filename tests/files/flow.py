@@ -38,8 +38,9 @@ def fetch_made_file(client, job_id: str, capture=None, keep: bool = False) -> by
     # close() would also close the test's database connection).
     content = b"".join(response.streaming_content)
     if not keep:
+        from kennisschakel.files.jobs import delete_stored
         from kennisschakel.files.models import GeneratedFile
 
         job = GeneratedFile.objects.get(pk=job_id)
-        job.file.storage.delete(job.file.name)
+        delete_stored(job.file.storage, job.file.name)
     return content

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 
 import pytest
 import weasyprint
@@ -227,6 +228,7 @@ def test_expired_files_are_deleted(wave, client, django_capture_on_commit_callba
     GeneratedFile.objects.filter(pk=job_id).update(expires_at=timezone.now())
     assert jobs.purge_expired() == 1
     assert not storage.exists(name) and not GeneratedFile.objects.filter(pk=job_id).exists()
+    assert not os.path.exists(os.path.dirname(storage.path(name)))  # its directory too
 
 
 def test_api_asks_with_202_and_a_job_resource(wave, make_user, django_capture_on_commit_callbacks):
@@ -255,9 +257,25 @@ def test_api_asks_with_202_and_a_job_resource(wave, make_user, django_capture_on
     content = api.get(f"{location}/content")
     assert content.status_code == 200 and content["Content-Type"] == "application/pdf"
     assert b"".join(content.streaming_content).startswith(b"%PDF")
-    GeneratedFile.objects.get(pk=job["id"]).file.delete(save=False)
+    made = GeneratedFile.objects.get(pk=job["id"]).file
+    jobs.delete_stored(made.storage, made.name)
     # Before the wave closes, a reader may neither ask nor see.
     Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.OPEN)
     assert api.post(url).status_code == 403
     assert api.get(location).status_code == 404
     assert APIClient().post(url).status_code in (401, 403)
+
+
+def test_a_job_that_lost_its_task_is_queued_again(wave, client, django_capture_on_commit_callbacks):
+    url = reverse("monitor:wave-report-pdf", args=[wave.slug])
+    job_id = ask_for_file(client, url, capture=django_capture_on_commit_callbacks)
+    DBTaskResult.objects.all().delete()  # the task is gone
+    assert ask_for_file(client, url, capture=django_capture_on_commit_callbacks) == job_id
+    assert not DBTaskResult.objects.exists()  # a fresh job may still be on its way
+    GeneratedFile.objects.filter(pk=job_id).update(
+        created_at=timezone.now() - jobs.LOST_AFTER - datetime.timedelta(seconds=1)
+    )
+    assert ask_for_file(client, url, capture=django_capture_on_commit_callbacks) == job_id
+    assert DBTaskResult.objects.filter(args_kwargs__args__0=job_id).count() == 1
+    assert ask_for_file(client, url, capture=django_capture_on_commit_callbacks) == job_id
+    assert DBTaskResult.objects.count() == 1  # its task waits: not queued twice

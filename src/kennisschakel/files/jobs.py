@@ -32,6 +32,8 @@ Status = GeneratedFile.Status
 
 #: A job still 'running' this long after it started belongs to a worker that died.
 STALE_RUNNING = timedelta(minutes=30)
+#: A job 'queued' this long without a waiting task has lost its task (requeue_if_lost).
+LOST_AFTER = timedelta(minutes=2)
 
 
 def lifetime() -> timedelta:
@@ -80,6 +82,7 @@ def request_file(request, kind_name: str, parameters: dict) -> tuple[GeneratedFi
     active = GeneratedFile.objects.filter(fingerprint=print_, status__in=GeneratedFile.ACTIVE)
     existing = active.first()
     if existing is not None:
+        requeue_if_lost(existing)
         return existing, False
     try:
         with transaction.atomic():
@@ -101,6 +104,28 @@ def request_file(request, kind_name: str, parameters: dict) -> tuple[GeneratedFi
         return existing, False
     transaction.on_commit(lambda: enqueue(job.pk))
     return job, True
+
+
+def requeue_if_lost(job: GeneratedFile) -> bool:
+    """A job waiting a while without a task to run it (the enqueue after commit failed,
+    the task row was cleaned away) would block its fingerprint for good: queue it again.
+    Running it twice is harmless (run_job claims it once)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from kennisschakel.files.tasks import make_file
+
+    if job.status != Status.QUEUED or job.created_at > timezone.now() - LOST_AFTER:
+        return False
+    waiting = DBTaskResult.objects.filter(
+        task_path=make_file.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=str(job.pk),
+    )
+    if waiting.exists():
+        return False
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return True
 
 
 def enqueue(job_id) -> None:
@@ -162,9 +187,19 @@ def run_job(job_id) -> str:
             expires_at=timezone.now() + lifetime(),
         )
         if not finished:  # purged or failed meanwhile: keep no orphan file
-            GeneratedFile.file.field.storage.delete(stored)
+            delete_stored(GeneratedFile.file.field.storage, stored)
             return "skipped"
     return Status.DONE
+
+
+def delete_stored(storage, name: str) -> None:
+    """Delete a made file and its own random directory (left empty)."""
+    import os
+    from contextlib import suppress
+
+    storage.delete(name)
+    with suppress(NotImplementedError, OSError):  # not on the file system, or not empty
+        os.rmdir(os.path.dirname(storage.path(name)))
 
 
 def purge_expired() -> int:
@@ -180,6 +215,6 @@ def purge_expired() -> int:
         status__in=GeneratedFile.ACTIVE
     ):
         if job.file:
-            job.file.storage.delete(job.file.name)
+            delete_stored(job.file.storage, job.file.name)
         deleted += GeneratedFile.objects.filter(pk=job.pk, expires_at__lt=now).delete()[0]
     return deleted

@@ -5,37 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=998, verbose_name='subject')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('from_email', models.CharField(max_length=320, verbose_name='from')),
-                ('recipients', models.JSONField(default=list, verbose_name='recipients')),
-                ('reply_to', models.JSONField(blank=True, default=list, verbose_name='reply to')),
-                ('headers', models.JSONField(blank=True, default=dict, verbose_name='headers')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed')], default='queued', max_length=8, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt at')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='claimed at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=998, verbose_name="subject")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("from_email", models.CharField(max_length=320, verbose_name="from")),
+                ("recipients", models.JSONField(default=list, verbose_name="recipients")),
+                ("reply_to", models.JSONField(blank=True, default=list, verbose_name="reply to")),
+                ("headers", models.JSONField(blank=True, default=dict, verbose_name="headers")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "last_error",
+                    models.CharField(blank=True, max_length=500, verbose_name="last error"),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="next attempt at"
+                    ),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="claimed at"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="task")),
             ],
             options={
-                'verbose_name': 'outgoing email',
-                'verbose_name_plural': 'outgoing emails',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='outbox_due_idx')],
+                "verbose_name": "outgoing email",
+                "verbose_name_plural": "outgoing emails",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")
+                ],
             },
         ),
     ]
