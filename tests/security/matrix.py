@@ -253,6 +253,11 @@ def consent_url(w, v):
 MATRIX: dict[tuple[str, str], Op | Public] = {
     # ------------------------------------------------------------------ site basics
     ("core:home", "GET"): public("core:home"),
+    # The system status and index rebuilds (core/status/): facilitators only.
+    ("core:status", "GET"): Op(FACILITATORS, path("core:status"), NONE),
+    ("core:status-rebuild", "POST"): Op(
+        FACILITATORS, path("core:status-rebuild", "zoekindex"), NONE
+    ),
     ("set_language", "POST"): public("set_language", data={"language": "en", "next": "/"}),
     ("accounts:login", "GET"): public("accounts:login"),
     ("accounts:login", "POST"): public("accounts:login", data={"username": "x@x.nl"}),

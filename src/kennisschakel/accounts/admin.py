@@ -10,6 +10,7 @@ from kennisschakel.accounts.models import User
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "organisation", "role", "is_active"]
+    list_select_related = ["organisation"]  # nullable: Django does not join it by itself
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     autocomplete_fields = ["organisation"]

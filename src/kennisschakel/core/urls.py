@@ -1,6 +1,16 @@
 from django.urls import path
 
 from kennisschakel.core import views
+from kennisschakel.core.status import views as status_views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Facilitators: the system status and index rebuilds (core/status/).
+    path("systeemstatus/", status_views.status_page, name="status"),
+    path(
+        "systeemstatus/<slug:index>/opnieuw-opbouwen/",
+        status_views.rebuild,
+        name="status-rebuild",
+    ),
+]

@@ -60,4 +60,5 @@ class AdoptionAdmin(admin.ModelAdmin):
 @admin.register(m.PracticeRevision)
 class PracticeRevisionAdmin(admin.ModelAdmin):
     list_display = ["practice", "user", "created_at"]
+    list_select_related = ["practice", "user"]  # user is nullable: not joined by itself
     readonly_fields = ["practice", "user", "created_at", "changes", "note"]

@@ -49,6 +49,7 @@ class SizeSchemeAdmin(admin.ModelAdmin):
 @admin.register(m.PolicyDomain)
 class PolicyDomainAdmin(admin.ModelAdmin):
     list_display = ["name_nl", "name_en", "parent", "position"]
+    list_select_related = ["parent"]  # nullable: Django does not join it by itself
     list_filter = ["parent"]
     search_fields = ["name_nl", "name_en"]
 
@@ -56,6 +57,7 @@ class PolicyDomainAdmin(admin.ModelAdmin):
 @admin.register(m.Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["iso2", "name_nl", "name_en", "world_region"]
+    list_select_related = ["world_region"]  # nullable: Django does not join it by itself
     list_filter = ["world_region"]
     search_fields = ["iso2", "iso3", "name_nl", "name_en"]
 
