@@ -62,3 +62,39 @@ def test_network_page_lists_its_members(client):
     page = client.get(membership.network.get_absolute_url()).content.decode()
     assert escape(str(membership.member)) in page
     assert reverse("partnerships:network-balance", args=[membership.network.slug]) in page
+
+
+def test_list_is_paged_and_counts_countries_in_the_database(client):
+    """Thousands of partnerships nationally: the list shows a page, the filter survives paging."""
+    from kennisschakel.partnerships.models import PartnershipPartner
+    from kennisschakel.partnerships.views import PARTNERSHIPS_PER_PAGE
+    from kennisschakel.register.models import ForeignPlace
+
+    place = ForeignPlace.objects.filter(country__iso2="GH").first()
+    extra = Partnership.objects.bulk_create(
+        Partnership(slug=f"paging-{n:03}", name=f"Paging {n:03}", kind=Partnership.Kind.TWINNING)
+        for n in range(PARTNERSHIPS_PER_PAGE + 5)
+    )
+    PartnershipPartner.objects.bulk_create(
+        PartnershipPartner(partnership=partnership, place=place) for partnership in extra
+    )
+    url = reverse("partnerships:partnership-list")
+    total = Partnership.objects.count()
+    first = client.get(url)
+    assert len(first.context["partnerships"]) == PARTNERSHIPS_PER_PAGE
+    assert first.context["page"].paginator.count == total
+    last = client.get(url, {"page": first.context["page"].paginator.num_pages})
+    shown = PARTNERSHIPS_PER_PAGE * (first.context["page"].paginator.num_pages - 1)
+    assert len(last.context["partnerships"]) == total - shown
+
+    ghana = client.get(url, {"country": "GH"})
+    ghana_total = Partnership.objects.filter(partners__place__country__iso2="GH").distinct().count()
+    assert ghana.context["page"].paginator.count == ghana_total > PARTNERSHIPS_PER_PAGE
+    assert 'href="?country=GH&amp;page=2"' in ghana.content.decode()
+    listed = {c.iso2: c.n for c in first.context["countries"]}
+    assert listed["GH"] == ghana_total
+
+    # The extra rows cost no extra queries.
+    with CaptureQueriesContext(connection) as paged:
+        client.get(url)
+    assert len(paged) < 15

@@ -4,9 +4,12 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +26,8 @@ from kennisschakel.partnerships.models import (
 )
 from kennisschakel.partnerships.rules import can_confirm, may_score_side, own_proposed_sides
 from kennisschakel.register.models import Country, Municipality, Organisation, PolicyDomain
+
+PARTNERSHIPS_PER_PAGE = 50
 
 PARTNER_PREFETCH = Prefetch(
     "partners",
@@ -47,22 +52,28 @@ def partnership_list(request):
             Q(partners__place__country__world_region__slug=region)
             | Q(partners__country__world_region__slug=region)
         ).distinct()
-    # A partner abroad is a place (in a country) or a country as a whole.
-    pairs = PartnershipPartner.objects.filter(
-        Q(place__isnull=False) | Q(country__isnull=False)
-    ).values_list("partnership_id", "place__country_id", "country_id")
-    partnerships_per_country: dict[int, set[int]] = defaultdict(set)
-    for partnership_id, place_country_id, country_id in pairs:
-        partnerships_per_country[place_country_id or country_id].add(partnership_id)
-    counts = {pk: len(ids) for pk, ids in partnerships_per_country.items()}
+    # A partner abroad is a place (in a country) or a country as a whole: count the
+    # partnerships per country in the database, not by walking every partner row.
+    counts = dict(
+        PartnershipPartner.objects.filter(Q(place__isnull=False) | Q(country__isnull=False))
+        .annotate(abroad=Coalesce("place__country_id", "country_id"))
+        .values("abroad")
+        .annotate(n=Count("partnership_id", distinct=True))
+        .values_list("abroad", "n")
+    )
     countries = list(Country.objects.filter(pk__in=counts).order_by("name_nl"))
     for listed in countries:
         listed.n = counts[listed.pk]
+    # Thousands of partnerships at national scale: one page at a time.
+    page = Paginator(partnerships, PARTNERSHIPS_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({key: value for key, value in request.GET.items() if key != "page"})
     return render(
         request,
         "partnerships/partnership_list.html",
         {
-            "partnerships": partnerships,
+            "partnerships": page.object_list,
+            "page": page,
+            "query": query,
             "countries": countries,
             "country": country,
             "region": region,
