@@ -266,6 +266,18 @@ def test_api_asks_with_202_and_a_job_resource(wave, make_user, django_capture_on
     assert APIClient().post(url).status_code in (401, 403)
 
 
+@pytest.mark.parametrize(
+    "job_id",
+    ["0" * 36, "------------------------------------", "0123456789abcdef0123456789abcdef----"],
+)
+def test_api_a_job_id_that_is_no_uuid_is_404_not_500(client, job_id):
+    # The route admits 36 hex digits and dashes (found by schemathesis: 36 zeros was a 500).
+    for path in (f"/api/v1/file-jobs/{job_id}", f"/api/v1/file-jobs/{job_id}/content"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/problem+json"
+
+
 def test_a_job_that_lost_its_task_is_queued_again(wave, client, django_capture_on_commit_callbacks):
     url = reverse("monitor:wave-report-pdf", args=[wave.slug])
     job_id = ask_for_file(client, url, capture=django_capture_on_commit_callbacks)

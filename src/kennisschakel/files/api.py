@@ -6,6 +6,8 @@ resource until ``status`` is ``done`` and then fetches ``download``. The same ru
 on the site decide who may see a job; for anyone else it does not exist (404).
 """
 
+import uuid
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -84,7 +86,12 @@ class FileJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"[0-9a-fA-F-]{36}"
 
     def get_object(self):
-        job = GeneratedFile.objects.filter(pk=self.kwargs["pk"]).first()
+        # The route admits 36 hex digits and dashes; only a real UUID can name a job.
+        try:
+            job_id = uuid.UUID(self.kwargs["pk"])
+        except ValueError:
+            raise exceptions.NotFound(_("There is no such file, or it is not yours.")) from None
+        job = GeneratedFile.objects.filter(pk=job_id).first()
         if job is None or not jobs.may_access(self.request, job):
             raise exceptions.NotFound(_("There is no such file, or it is not yours."))
         return job

@@ -24,7 +24,7 @@ from kennisschakel.core.versioning import (
     expected_version_from,
 )
 from kennisschakel.knowledge.models import Practice
-from kennisschakel.partnerships import balances, services
+from kennisschakel.partnerships import balance_cache, balances, services
 from kennisschakel.partnerships.filters import ActivityFilter, MembershipFilter, PartnershipFilter
 from kennisschakel.partnerships.forms import NETWORK_TYPES
 from kennisschakel.partnerships.models import (
@@ -721,7 +721,7 @@ class ReciprocityViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         bounds = _period_of(request)
-        by_organisation = balances.country_balances(bounds.get("from"), bounds.get("until"))
+        by_organisation = balance_cache.country_balances(bounds.get("from"), bounds.get("until"))
         codes = dict(
             Municipality.objects.filter(organisation_id__in=by_organisation).values_list(
                 "organisation_id", "cbs_code"
@@ -751,7 +751,7 @@ class ReciprocityViewSet(viewsets.ViewSet):
     def retrieve(self, request, cbs_code=None):
         municipality = get_object_or_404(Municipality, cbs_code=cbs_code.upper())
         bounds = _period_of(request)
-        summary = balances.organisation_summary(
+        summary = balance_cache.organisation_summary(
             municipality.organisation_id, bounds.get("from"), bounds.get("until")
         )
         return Response(

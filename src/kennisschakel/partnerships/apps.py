@@ -8,4 +8,7 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships and exchange")
 
     def ready(self):
-        from kennisschakel.partnerships import rules  # noqa: F401  (registers edit rules)
+        from kennisschakel.partnerships import (
+            balance_cache,  # noqa: F401  (ledger signals)
+            rules,  # noqa: F401  (registers edit rules)
+        )

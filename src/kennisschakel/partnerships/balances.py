@@ -203,11 +203,16 @@ def party_labels(keys) -> dict[str, str]:
         kind, _sep, pk = key.partition(":")
         ids[kind].append(int(pk))
     labels = {}
-    for kind, model in (("org", Organisation), ("place", ForeignPlace), ("country", Country)):
+    if ids["place"]:
+        # As ForeignPlace.__str__, from plain values: a busy municipality has hundreds of
+        # partner places, and building them as model instances took most of its page.
+        rows = ForeignPlace.objects.filter(pk__in=ids["place"]).values_list(
+            "pk", "name", "country__iso2"
+        )
+        labels.update({f"place:{pk}": f"{name} ({iso2})" for pk, name, iso2 in rows})
+    for kind, model in (("org", Organisation), ("country", Country)):
         if ids[kind]:
             rows = model.objects.filter(pk__in=ids[kind])
-            if model is ForeignPlace:
-                rows = rows.select_related("country")
             labels.update({f"{kind}:{row.pk}": str(row) for row in rows})
     return labels
 

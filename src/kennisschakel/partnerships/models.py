@@ -452,3 +452,16 @@ class LearningScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.year} {self.dimension}: {self.score}"
+
+
+class LedgerGeneration(models.Model):
+    """One row: a number that moves with every committed change to the exchange ledger.
+
+    Cached ledger figures (``balance_cache``) are keyed on it, so a change made in any
+    process makes every process recompute on its next request.
+    """
+
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"ledger generation {self.n}"

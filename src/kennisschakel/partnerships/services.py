@@ -275,6 +275,9 @@ def log_activity(
 
 
 def _create_sides(activity: ExchangeActivity, sides: list[SideInput]) -> None:
+    from kennisschakel.partnerships.balance_cache import bump
+
+    bump()  # bulk_create sends no signal: cached balances must move on
     day = balance_date_of(activity)
     ActivitySide.objects.bulk_create(
         [
@@ -313,7 +316,10 @@ def balance_date_of(activity: ExchangeActivity) -> datetime.date | None:
 
 
 def sync_balance_dates(activity: ExchangeActivity) -> None:
-    activity.sides.update(balance_date=balance_date_of(activity))
+    from kennisschakel.partnerships.balance_cache import bump
+
+    if activity.sides.update(balance_date=balance_date_of(activity)):
+        bump()  # QuerySet.update() sends no signal: cached balances must move on
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import belongs_to, can_edit
 from kennisschakel.core.svg import without_inline_styles
-from kennisschakel.partnerships import balances, services
+from kennisschakel.partnerships import balance_cache, balances, services
 from kennisschakel.partnerships.forms import ConfirmForm
 from kennisschakel.partnerships.models import (
     ActivitySide,
@@ -186,8 +186,16 @@ def landscape(request):
     )
 
 
-def municipality_section(municipality, user=None) -> dict:
-    """What the municipality page shows about partnerships, networks and the balance."""
+# Partners shown on a municipality page unless all are asked for (the busiest has hundreds).
+PARTNER_ROWS = 25
+
+
+def municipality_section(municipality, user=None, all_partners: bool = False) -> dict:
+    """What the municipality page shows about partnerships, networks and the balance.
+
+    The per-partner table lists the ``PARTNER_ROWS`` partners with most exchanges (by
+    name), or every partner when ``all_partners``.
+    """
     organisation = municipality.organisation
     may_edit = bool(user and user.is_authenticated and belongs_to(user, organisation.pk))
     # A partnership this municipality declined is not its partnership.
@@ -198,15 +206,17 @@ def municipality_section(municipality, user=None) -> dict:
                 organisation=organisation, status=PartnershipPartner.Status.DECLINED
             ).values("partnership_id")
         )
-        .prefetch_related(PARTNER_PREFETCH)
+        # No partner prefetch: the section lists names only, and at national scale a
+        # busy municipality's partnerships have hundreds of partners between them.
         .distinct()
     )
     networks = NetworkMembership.objects.filter(member=organisation).select_related("network")
-    summary = balances.organisation_summary(organisation.pk)
-    labels = balances.party_labels(summary["partners"])
-    partner_rows = sorted(
-        ((labels.get(k, k), b) for k, b in summary["partners"].items()), key=lambda r: r[0]
-    )
+    summary = balance_cache.organisation_summary(organisation.pk)
+    shown = sorted(summary["partners"].items(), key=lambda kb: (-kb[1].activity_count, kb[0]))
+    if not all_partners:
+        shown = shown[:PARTNER_ROWS]
+    labels = balances.party_labels(k for k, _b in shown)
+    partner_rows = sorted(((labels.get(k, k), b) for k, b in shown), key=lambda r: r[0])
     return {
         "partnerships": partnerships,
         "networks": networks,
@@ -214,6 +224,7 @@ def municipality_section(municipality, user=None) -> dict:
         "partner_balances": partner_rows,
         "trend": sorted(summary["trend"].items()),
         "undated": summary["undated"],
+        "partner_count": len(summary["partners"]),
         "may_edit": may_edit,
     }
 
@@ -391,7 +402,8 @@ def _period(request) -> tuple:
 def country_balance_list(request):
     """Every municipality's give and take, sortable, for a chosen period."""
     start, end, problems = _period(request)
-    by_organisation = balances.country_balances(start, end)
+    generation = balance_cache.generation()
+    by_organisation = balance_cache.country_balances(start, end, generation)
     municipalities = Municipality.objects.select_related("organisation", "province").filter(
         organisation_id__in=by_organisation
     )
@@ -403,7 +415,9 @@ def country_balance_list(request):
         "received": lambda row: row[1].net_activities,
         "name": lambda row: row[0].name,
     }
-    rows.sort(key=sort_keys.get(order, sort_keys["activities"]))
+    if order not in sort_keys:
+        order = "activities"  # also keeps the cached row fragments to the known orders
+    rows.sort(key=sort_keys[order])
     return render(
         request,
         "partnerships/balance_list.html",
@@ -414,6 +428,8 @@ def country_balance_list(request):
             "problems": problems,
             "order": order,
             "municipality_count": Municipality.objects.count(),
+            # The rendered rows are cached under it too (hundreds of formatted figures).
+            "generation": generation,
         },
         status=400 if problems else 200,
     )

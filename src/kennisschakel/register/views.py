@@ -76,16 +76,18 @@ def municipality_detail(request, cbs_code):
             "borders": municipality.border_segments.select_related("country"),
             "predecessors": predecessors_of(municipality),
             "can_edit": can_edit(request.user, municipality.organisation),
-            "section": _partnership_section(municipality, request.user),
+            "section": _partnership_section(
+                municipality, request.user, all_partners=request.GET.get("partners") == "all"
+            ),
         },
     )
 
 
-def _partnership_section(municipality, user) -> dict:
+def _partnership_section(municipality, user, all_partners=False) -> dict:
     # Imported here: the register does not depend on the partnerships app at import time.
     from kennisschakel.partnerships.views import municipality_section
 
-    return municipality_section(municipality, user)
+    return municipality_section(municipality, user, all_partners=all_partners)
 
 
 class OrganisationListView(ListView):

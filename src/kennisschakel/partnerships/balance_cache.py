@@ -1,0 +1,92 @@
+"""Ledger figures (country balances, a municipality's summary) cached per ledger
+generation, so a page view skips the GROUP BY over the sides.
+
+Every write that changes activity sides bumps :class:`LedgerGeneration` with one
+conditional UPDATE inside its own transaction (the row stays locked until commit, so
+the new number becomes visible together with the new sides). Readers read the number
+first (one primary-key read) and use it in the cache key: a reader can at worst store
+newer figures under an older number, never older figures under a newer one.
+
+Caught with model signals on activities and sides (services, admin, API, loaders,
+cascades); ``bulk_create`` and ``QuerySet.update()`` send none, so the services that use
+them (``services._create_sides``, ``services.sync_balance_dates``) call :func:`bump`.
+"""
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity, LedgerGeneration
+
+_TIMEOUT = 60 * 60  # old generations simply age out
+
+
+def current() -> int:
+    found = LedgerGeneration.objects.filter(pk=1).values_list("n", flat=True).first()
+    return found or 0
+
+
+def bump() -> None:
+    """Move the generation on, in the caller's transaction."""
+    with transaction.atomic():
+        if not LedgerGeneration.objects.filter(pk=1).update(n=F("n") + 1):
+            LedgerGeneration.objects.get_or_create(pk=1)
+            LedgerGeneration.objects.filter(pk=1).update(n=F("n") + 1)
+    # Until this transaction ends, its own reads see a number that may yet roll back.
+    connection.ledger_written = True
+
+
+def generation() -> int | None:
+    """The number to key cached ledger figures on; None when they must not be cached."""
+    if not connection.in_atomic_block:
+        connection.ledger_written = False
+    if getattr(connection, "ledger_written", False):
+        # The caller's own uncommitted change: a rollback would reuse its number.
+        return None
+    return current()
+
+
+def country_balances(start=None, end=None, number: int | None = None):
+    """:func:`balances.country_balances`, from the cache while the ledger is unchanged.
+
+    ``number``: the :func:`generation` the caller already read (saves a query).
+    """
+    from kennisschakel.partnerships import balances
+
+    number = generation() if number is None else number
+    if number is None:
+        return balances.country_balances(start, end)
+    key = f"country-balances:{number}:{start}:{end}"
+    found = cache.get(key)
+    if found is None:
+        found = balances.country_balances(start, end)
+        cache.set(key, found, _TIMEOUT)
+    return found
+
+
+def organisation_summary(organisation_id: int, start=None, end=None):
+    """:func:`balances.organisation_summary` (three queries over the sides, a self-join
+    among them: half a second for the busiest municipality) from the cache while the
+    ledger is unchanged."""
+    from kennisschakel.partnerships import balances
+
+    number = generation()
+    if number is None:
+        return balances.organisation_summary(organisation_id, start, end)
+    key = f"organisation-summary:{number}:{organisation_id}:{start}:{end}"
+    found = cache.get(key)
+    if found is None:
+        found = balances.organisation_summary(organisation_id, start, end)
+        cache.set(key, found, _TIMEOUT)
+    return found
+
+
+def _changed(sender, **kwargs):
+    if not kwargs.get("raw"):
+        bump()
+
+
+for _model in (ExchangeActivity, ActivitySide):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"ledger-generation-save-{_model}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"ledger-generation-del-{_model}")
