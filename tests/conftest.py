@@ -60,6 +60,21 @@ def fresh_search_index():
     _forget_search_index()
 
 
+@pytest.fixture(autouse=True)
+def empty_django_cache():
+    """The Django cache (LocMem, per process) is emptied around every test, as the
+    database is rolled back: cached figures are keyed on counters and fingerprints that a
+    rolled-back test may hand out again to the next one."""
+    from django.core.cache import cache
+    from django.db import connections
+
+    cache.clear()
+    for connection in connections.all(initialized_only=True):
+        connection.ledger_written = False  # balance_cache's per-transaction mark
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _remove_search_index_directory():
     yield

@@ -472,3 +472,56 @@ def test_suppressed_figures_never_leak_through_the_api(wave):
     assert SMALL in hours["suppressed"]
     # the raw answers are not in the API for anyone without the municipality's code
     assert "answers" not in APIClient().get(f"/api/v1/waves/{wave.slug}").json()
+
+
+# --------------------------------------------------------------------------- report cache
+
+
+def _answer_reads(queries) -> int:
+    """Queries that read the answers themselves (the report's heavy part)."""
+    return sum(
+        1 for q in queries.captured_queries if '"answers"' in q["sql"] and "SELECT" in q["sql"]
+    )
+
+
+def test_report_is_computed_once_until_its_answers_change(wave, instrument, client):
+    url = reverse("monitor:wave-report", args=[wave.slug])
+    json_url = url + "?format=json"
+    first = client.get(json_url).json()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+        again = client.get(json_url).json()
+    assert page.status_code == 200 and again == first
+    assert _answer_reads(queries) == 0  # both from the cached computation
+
+    # A new submission (form or import: both move submitted_at / saved_at) shows at once.
+    before = table_by_id(reporting.wave_report(wave), "gib.heeft_beleid").base
+    newcomer = wave.invitations.filter(submitted_at__isnull=True, size_class=MIDDLE).first()
+    submit(newcomer, nota_beleid="nee", uren_op_papier=10)
+    with CaptureQueriesContext(connection) as queries:
+        changed = client.get(json_url).json()
+    assert _answer_reads(queries) >= 1
+    base = next(t for t in changed["tables"] if t["id"] == "gib.heeft_beleid")["base"]
+    assert base[MIDDLE] == before[MIDDLE] + 1
+
+    # So does a wave that closes behind an earlier one: the trend gains a column.
+    earlier = make_wave(
+        instrument, slug="gib-eerder", period="2019", reference_date=datetime.date(2019, 1, 1),
+        status=Wave.Status.OPEN,
+    )  # fmt: skip
+    for invitation in earlier.invitations.exclude(size_class="").order_by("cbs_code")[:6]:
+        submit(invitation, nota_beleid="nee")
+    assert "2019" not in client.get(url).content.decode()
+    services.close_wave(earlier)
+    assert "2019" in client.get(url).content.decode()
+
+
+def test_report_cache_follows_a_min_cell_change(wave, client):
+    url = reverse("monitor:wave-report", args=[wave.slug]) + "?format=json"
+    tables = client.get(url).json()["tables"]
+    heeft = next(t for t in tables if t["id"] == "gib.heeft_beleid")
+    assert MIDDLE not in heeft["suppressed"]
+    Wave.objects.filter(pk=wave.pk).update(min_cell=9)  # MIDDLE has 8 respondents
+    tables = client.get(url).json()["tables"]
+    heeft = next(t for t in tables if t["id"] == "gib.heeft_beleid")
+    assert MIDDLE in heeft["suppressed"]

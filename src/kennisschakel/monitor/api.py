@@ -154,6 +154,7 @@ class WaveViewSet(
     )
     @action(detail=True, methods=["get"])
     def report(self, request, slug=None):
+        from kennisschakel.monitor.report_cache import computed_report
         from kennisschakel.monitor.reporting import report_json
 
         wave = self.get_object()
@@ -162,7 +163,7 @@ class WaveViewSet(
                 _("The results are published when the wave closes on %(day)s.")
                 % {"day": wave.closes_on.isoformat()}
             )
-        return Response(report_json(wave))
+        return Response(report_json(wave, tables=computed_report(wave).tables))
 
     @extend_schema(
         summary="Ask for the analyst report as a PDF: 202, made in the background",

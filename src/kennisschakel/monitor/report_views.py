@@ -22,6 +22,7 @@ from kennisschakel import survey
 from kennisschakel.core.i18n import current_language
 from kennisschakel.monitor import charts, reporting, rules
 from kennisschakel.monitor.models import Invitation, Wave
+from kennisschakel.monitor.report_cache import computed_report
 
 PDF_DOCUMENT = "monitor/benchmark_document.html"
 
@@ -116,9 +117,8 @@ def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
     """The report's tables for the template; charts as ``url`` (the page: one image
     per chart, fetched and cached apart, so the page itself comes at once), inline
     ``svg``, ``png`` pictures (the PDF) or none."""
-    groups = reporting.groups_of(wave)
-    tables = reporting.wave_report(wave)
-    comparisons = reporting.compare_with_published(wave, tables=tables, groups=groups)
+    computed = computed_report(wave)
+    groups, tables, comparisons = computed.groups, computed.tables, computed.comparisons
     labels = _column_labels(groups)
     by_table: dict[str, list[dict]] = {}
     for entry in comparisons:
@@ -130,7 +130,7 @@ def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
     trend_labels = {}
     trends = [
         _display_table(table, trend_labels, wave.min_cell, [], None)
-        for table in reporting.trend_report(wave)
+        for table in computed.trends
         if table.rows
     ]
     return {
@@ -156,7 +156,10 @@ def wave_report(request, slug):
     wave = _readable_wave(request, slug)
     export = request.GET.get("format")
     if export == "json":
-        response = JsonResponse(reporting.report_json(wave), json_dumps_params={"indent": 1})
+        response = JsonResponse(
+            reporting.report_json(wave, tables=computed_report(wave).tables),
+            json_dumps_params={"indent": 1},
+        )
         response["Content-Disposition"] = f'attachment; filename="monitor-{wave.slug}.json"'
         return response
     if export == "pdf":  # old links: the PDF is asked for with the page's button now
@@ -183,8 +186,9 @@ def wave_chart(request, slug, table_id):
     wave = _wave(slug)
     if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
         raise PermissionDenied(_("The results are published when the wave has closed."))
-    groups = reporting.groups_of(wave)
-    table = next((t for t in reporting.wave_report(wave) if t.id == table_id), None)
+    computed = computed_report(wave)
+    groups = computed.groups
+    table = next((t for t in computed.tables if t.id == table_id), None)
     if table is None or table.kind == "text_count" or not charts.has_chart(table):
         raise Http404(_("This wave has no chart '%(id)s'.") % {"id": table_id})
     labels = _column_labels(groups)

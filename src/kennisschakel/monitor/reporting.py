@@ -83,13 +83,16 @@ def wave_report(wave: Wave) -> list[survey.Table]:
     return _with_response_tables(tables, wave.instrument.slug)
 
 
-def report_json(wave: Wave) -> dict[str, Any]:
-    """The wave's tables as JSON-ready data, rounded as printed."""
+def report_json(wave: Wave, tables: list[survey.Table] | None = None) -> dict[str, Any]:
+    """The wave's tables as JSON-ready data, rounded as printed (``tables``: the wave's
+    report when the caller has it, e.g. from ``report_cache``)."""
+    if tables is None:
+        tables = wave_report(wave)
     return {
         "wave": wave.slug,
         "instrument": wave.instrument.slug,
         "min_cell": wave.min_cell,
-        "tables": [table.to_dict(rounded=True) for table in wave_report(wave)],
+        "tables": [table.to_dict(rounded=True) for table in tables],
     }
 
 

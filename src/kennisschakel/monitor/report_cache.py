@@ -1,0 +1,90 @@
+"""A wave's computed report, kept in the cache while its answers stay the same.
+
+The report page, its chart images and the JSON export all need the same tables: the
+wave's own (``reporting.wave_report``), the comparison with the printed tables and the
+trend over earlier closed waves of the instrument. Computing them reads every
+submitted answer of up to ten waves and runs the survey engine over them: a few hundred
+milliseconds for a national wave, repeated for every visitor and every chart.
+
+The cache key is a fingerprint of everything the tables depend on in the database, read
+with two small aggregate queries (the instrument and the printed tables are code and
+data files, which change only with a new release and a new process):
+
+* the size classes of the wave's scheme (labels and order);
+* per wave in the trend: its status, ``min_cell``, size scheme and reference date;
+* per wave: the number of invitations per size class (the report's population, also
+  what changes when a municipality moves to another class), the number submitted and
+  the latest ``saved_at`` / ``submitted_at`` — every way answers arrive (the form's
+  autosave and submit, the CSV/XLSX import) moves one of these.
+
+A change thus shows on the next request in every process; old entries age out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+
+from kennisschakel import survey
+from kennisschakel.monitor import reporting
+from kennisschakel.monitor.models import Invitation, Wave
+
+_TIMEOUT = 6 * 60 * 60
+
+
+@dataclass(frozen=True)
+class ComputedReport:
+    groups: list[survey.Group]
+    tables: list[survey.Table]
+    comparisons: list[dict]
+    trends: list[survey.Table]
+
+
+def fingerprint(wave: Wave, groups: list[survey.Group]) -> str:
+    """What the wave's report depends on, as a short hash (two queries; ``groups``, the
+    size classes as ``reporting.groups_of`` reads them, go into it as read)."""
+    waves = list(
+        Wave.objects.filter(
+            Q(pk=wave.pk)
+            | Q(
+                instrument_id=wave.instrument_id,
+                status=Wave.Status.CLOSED,
+                reference_date__lt=wave.reference_date,
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "status", "min_cell", "size_scheme_id", "reference_date", "period")
+    )
+    answers = list(
+        Invitation.objects.filter(wave_id__in=[row[0] for row in waves])
+        .order_by("wave_id", "size_class")
+        .values_list("wave_id", "size_class")
+        .annotate(
+            invited=Count("pk"),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            last_saved=Max("saved_at"),
+            last_submitted=Max("submitted_at"),
+        )
+    )
+    text = repr((wave.pk, waves, answers, groups))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def computed_report(wave: Wave) -> ComputedReport:
+    """The wave's tables, comparisons and trends: from the cache while nothing changed."""
+    groups = reporting.groups_of(wave)
+    key = f"monitor-report:{wave.pk}:{fingerprint(wave, groups)}"
+    found = cache.get(key)
+    if found is None:
+        tables = reporting.wave_report(wave)
+        found = ComputedReport(
+            groups=groups,
+            tables=tables,
+            comparisons=reporting.compare_with_published(wave, tables=tables, groups=groups),
+            trends=reporting.trend_report(wave),
+        )
+        cache.set(key, found, _TIMEOUT)
+    return found
