@@ -186,3 +186,33 @@ def test_partner_table_is_bounded_with_a_link_to_all(client, db, monkeypatch):
     everything = client.get(url, {"partners": "all"})
     assert len(everything.context["section"]["partner_balances"]) == section["partner_count"]
     assert b"?partners=all#partner-balances" not in everything.content
+
+
+def _country_count(client, iso2: str) -> tuple[int, bool]:
+    """The count the partnerships list shows beside a country, and whether it was counted."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("partnerships:partnership-list"))
+    assert response.status_code == 200
+    counted = any(
+        "COUNT(DISTINCT" in q["sql"] and "partnerships_partnershippartner" in q["sql"]
+        for q in queries.captured_queries
+    )
+    found = re.search(
+        rf'href="\?country={iso2}"[^>]*>[^<]+</a> <span class="muted">\((\d+)\)</span>',
+        response.content.decode(),
+    )
+    return (int(found.group(1)) if found else 0), counted
+
+
+def test_partnerships_per_country_are_counted_once_until_a_partnership_changes(client, fresh_cache):
+    before, counted = _country_count(client, "NA")
+    assert counted
+    assert _country_count(client, "NA") == (before, False)  # from the cache
+
+    partnership = services.create_partnership(
+        {"name": "Cache proef – Windhoek", "kind": "stedenband"},
+        [services.parse_party("GM0153"), services.parse_party("country: NA")],
+    )
+    assert _country_count(client, "NA") == (before + 1, True)
+    partnership.partners.filter(country__iso2="NA").delete()  # one partner goes
+    assert _country_count(client, "NA")[0] == before

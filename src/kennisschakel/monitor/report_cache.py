@@ -41,6 +41,9 @@ class ComputedReport:
     tables: list[survey.Table]
     comparisons: list[dict]
     trends: list[survey.Table]
+    #: The fingerprint it was computed for: the report page caches its rendered tables
+    #: under it too (thousands of formatted figures take most of the page's time).
+    fingerprint: str = ""
 
 
 def fingerprint(wave: Wave, groups: list[survey.Group]) -> str:
@@ -76,7 +79,8 @@ def fingerprint(wave: Wave, groups: list[survey.Group]) -> str:
 def computed_report(wave: Wave) -> ComputedReport:
     """The wave's tables, comparisons and trends: from the cache while nothing changed."""
     groups = reporting.groups_of(wave)
-    key = f"monitor-report:{wave.pk}:{fingerprint(wave, groups)}"
+    print_ = fingerprint(wave, groups)
+    key = f"monitor-report:{wave.pk}:{print_}"
     found = cache.get(key)
     if found is None:
         tables = reporting.wave_report(wave)
@@ -85,6 +89,7 @@ def computed_report(wave: Wave) -> ComputedReport:
             tables=tables,
             comparisons=reporting.compare_with_published(wave, tables=tables, groups=groups),
             trends=reporting.trend_report(wave),
+            fingerprint=print_,
         )
         cache.set(key, found, _TIMEOUT)
     return found

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,28 +119,34 @@ def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
     per chart, fetched and cached apart, so the page itself comes at once), inline
     ``svg``, ``png`` pictures (the PDF) or none."""
     computed = computed_report(wave)
-    groups, tables, comparisons = computed.groups, computed.tables, computed.comparisons
-    labels = _column_labels(groups)
+    labels = _column_labels(computed.groups)
     by_table: dict[str, list[dict]] = {}
-    for entry in comparisons:
+    for entry in computed.comparisons:
         by_table.setdefault(entry["table"], []).append(entry)
-    shown = [
-        _display_table(table, labels, wave.min_cell, by_table.get(table.id, []), chart_format)
-        for table in tables
-    ]
-    trend_labels = {}
-    trends = [
-        _display_table(table, trend_labels, wave.min_cell, [], None)
-        for table in computed.trends
-        if table.rows
-    ]
+
+    def shown():
+        return [
+            _display_table(table, labels, wave.min_cell, by_table.get(table.id, []), chart_format)
+            for table in computed.tables
+        ]
+
+    def trends():
+        return [
+            _display_table(table, {}, wave.min_cell, [], None)
+            for table in computed.trends
+            if table.rows
+        ]
+
     return {
         "wave": wave,
         "instrument": wave.instrument,
         "min_cell": wave.min_cell,
-        "tables": shown,
-        "trends": trends,
-        "n_comparisons": len(comparisons),
+        # Prepared only when the template shows them: the page keeps its rendered tables
+        # in the cache under ``fingerprint`` and then never asks.
+        "tables": SimpleLazyObject(shown),
+        "trends": SimpleLazyObject(trends),
+        "fingerprint": computed.fingerprint if chart_format == "url" else None,
+        "n_comparisons": len(computed.comparisons),
         "closed": wave.status == Wave.Status.CLOSED,
     }
 

@@ -7,17 +7,28 @@ the new number becomes visible together with the new sides). Readers read the nu
 first (one primary-key read) and use it in the cache key: a reader can at worst store
 newer figures under an older number, never older figures under a newer one.
 
-Caught with model signals on activities and sides (services, admin, API, loaders,
-cascades); ``bulk_create`` and ``QuerySet.update()`` send none, so the services that use
-them (``services._create_sides``, ``services.sync_balance_dates``) call :func:`bump`.
+Partnerships and their partners move the same number (the partnerships list keeps its
+count per country under it). Caught with model signals on activities, sides,
+partnerships and partners (services, admin, API, loaders, cascades); ``bulk_create``
+and ``QuerySet.update()`` send none, so the services that use them
+(``services._create_sides``, ``services.sync_balance_dates``,
+``services.answer_participation``) call :func:`bump`; a partnership's partners are
+bulk-created in the same transaction as ``partnership.save()``, which bumps.
 """
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
-from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity, LedgerGeneration
+from kennisschakel.partnerships.models import (
+    ActivitySide,
+    ExchangeActivity,
+    LedgerGeneration,
+    Partnership,
+    PartnershipPartner,
+)
 
 _TIMEOUT = 60 * 60  # old generations simply age out
 
@@ -82,11 +93,39 @@ def organisation_summary(organisation_id: int, start=None, end=None):
     return found
 
 
+def partnerships_per_country(number: int | None = None) -> dict[int, int]:
+    """Country id -> number of partnerships with a partner there (a place in it or the
+    country as a whole), from the cache while partnerships and partners are unchanged
+    (a GROUP BY over every partner row: tens of milliseconds at national scale)."""
+    number = generation() if number is None else number
+    if number is None:
+        return _count_partnerships_per_country()
+    key = f"partnerships-per-country:{number}"
+    found = cache.get(key)
+    if found is None:
+        found = _count_partnerships_per_country()
+        cache.set(key, found, _TIMEOUT)
+    return found
+
+
+def _count_partnerships_per_country() -> dict[int, int]:
+    # A partner abroad is a place (in a country) or a country as a whole: counted in
+    # the database, not by walking every partner row.
+    return dict(
+        PartnershipPartner.objects.filter(Q(place__isnull=False) | Q(country__isnull=False))
+        .annotate(abroad=Coalesce("place__country_id", "country_id"))
+        .values("abroad")
+        .annotate(n=Count("partnership_id", distinct=True))
+        .values_list("abroad", "n")
+    )
+
+
 def _changed(sender, **kwargs):
     if not kwargs.get("raw"):
         bump()
 
 
-for _model in (ExchangeActivity, ActivitySide):
+# Partnerships and their partners too: the partnerships list counts them per country.
+for _model in (ExchangeActivity, ActivitySide, Partnership, PartnershipPartner):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"ledger-generation-save-{_model}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"ledger-generation-del-{_model}")

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -52,15 +51,7 @@ def partnership_list(request):
             Q(partners__place__country__world_region__slug=region)
             | Q(partners__country__world_region__slug=region)
         ).distinct()
-    # A partner abroad is a place (in a country) or a country as a whole: count the
-    # partnerships per country in the database, not by walking every partner row.
-    counts = dict(
-        PartnershipPartner.objects.filter(Q(place__isnull=False) | Q(country__isnull=False))
-        .annotate(abroad=Coalesce("place__country_id", "country_id"))
-        .values("abroad")
-        .annotate(n=Count("partnership_id", distinct=True))
-        .values_list("abroad", "n")
-    )
+    counts = balance_cache.partnerships_per_country()
     countries = list(Country.objects.filter(pk__in=counts).order_by("name_nl"))
     for listed in countries:
         listed.n = counts[listed.pk]
