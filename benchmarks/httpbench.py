@@ -33,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 BASELINE = Path("/work/baseline")
+# "now" is this checkout unless BENCH_NOW_TREE names another one (e.g. a worktree of the
+# commit being measured, while this checkout goes on changing).
+NOW = Path(os.environ.get("BENCH_NOW_TREE", str(ROOT)))
 DEMO_LOGIN = ("beleid@weert.example", "demo-kennisschakel")  # published demo credential
 
 
@@ -43,7 +46,7 @@ class Tree:
 
     @classmethod
     def named(cls, label: str) -> "Tree":
-        return cls(label, (BASELINE if label == "today" else ROOT) / "src")
+        return cls(label, (BASELINE if label == "today" else NOW) / "src")
 
 
 def free_port() -> int:

@@ -199,11 +199,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="rank with coverage of the query's concepts, as the knowledge-bank search does "
+        "(issue 12; trees before it lack the option)",
+    )
     args = parser.parse_args()
     print(f"SYNTHETIC corpus: {args.docs} generated practices (not real data)\n")
 
     documents = timed("generate documents", lambda: synthetic_documents(args.docs))
-    index = SearchIndex()
+    index = SearchIndex(coverage=True) if args.coverage else SearchIndex()
     timed("load lexicon and synonyms", lambda: (index.analyzer.lexicon, index.analyzer.synonyms))
     counts = timed(
         "analyse (text → term counts)", lambda: [index.analyse(d.fields) for d in documents]

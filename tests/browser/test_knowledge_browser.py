@@ -23,7 +23,7 @@ def test_search_open_and_record_adoption(browser_page, live_server, make_user): 
     page.get_by_label("Waar zoekt u naar?").fill("afvalinzameling")
     page.get_by_role("button", name="Zoeken").click()
     page.wait_for_url("**q=afvalinzameling**")
-    first = page.locator(".practice-card h2 a").first
+    first = page.locator(".practice-card .card-title a").first
     title = first.inner_text()
     assert page.locator(".practice-card mark").count() > 0
     shot(page, "practices-search")

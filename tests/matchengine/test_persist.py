@@ -204,7 +204,9 @@ def test_changes_after_opening_give_the_same_answers_as_in_memory(saved):
     assert opened.get("practice:brand-new").name == "Zonnepanelen op scholen"
     assert answers(opened) == answers(original)
     found = opened.match(Query(text="zonnepanelen", year=YEAR))
-    assert [match.key for match in found] == ["practice:brand-new"]
+    # The new practice, then its municipality through the practice (practice_evidence).
+    assert [match.key for match in found] == ["practice:brand-new", "municipality:GM0001"]
+    assert found[1].reasons[0].params["key"] == "practice:brand-new"
 
 
 def test_a_directory_saved_with_other_weights_is_refused(saved):

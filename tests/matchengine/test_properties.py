@@ -6,6 +6,7 @@ import random
 import pytest
 
 from kennisschakel.matchengine import SIGNALS, Asker, Candidate, Matcher, Query, Weights
+from kennisschakel.matchengine.weights import MALUS_SIGNALS
 
 WORDS = ["armoede", "schulden", "jeugd", "zorg", "afval", "energie", "wijk", "samenwerking"]
 WORDS += [
@@ -101,9 +102,7 @@ def random_weights(rng: random.Random) -> Weights:
         if roll < 0.15:
             changes[name] = 0.0
         elif roll < 0.5:
-            changes[name] = round(rng.uniform(0.01, 1.0), 3) * (
-                -1 if name == "inside_circle" else 1
-            )
+            changes[name] = round(rng.uniform(0.01, 1.0), 3) * (-1 if name in MALUS_SIGNALS else 1)
     return Weights().with_changes(**changes)
 
 
@@ -142,7 +141,8 @@ def test_reasons_are_exactly_the_positive_contributions(worlds):
                     assert abs(value) <= abs(weight) + 1e-9
                 checked += 1
             # Ordered by score, ties by key; never the asker's own.
-            order = [(-m.score, m.key) for m in matches]
+            # (What the asker already has comes last, issue 12.)
+            order = [(bool(m.notes), -m.score, m.key) for m in matches]
             assert order == sorted(order)
             if asker and asker.municipality:
                 for match in matches:

@@ -111,7 +111,7 @@ def test_cli_prints_ranked_json(capsys):
     )
     rows = json.loads(capsys.readouterr().out)
     assert 1 <= len(rows) <= 5
-    assert set(rows[0]) == {"type", "id", "name", "score", "explanation"}
+    assert set(rows[0]) == {"type", "id", "name", "score", "explanation", "notes"}
     scores = [row["score"] for row in rows]
     assert scores == sorted(scores, reverse=True)
 

@@ -572,6 +572,7 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         for method in ("GET", "POST")
     },
     ("register:place-search", "GET"): public("register:place-search"),
+    ("register:party-suggest", "GET"): public("register:party-suggest"),
     ("register:place-detail", "GET"): public(
         lambda w, v: reverse("register:place-detail", args=[w["place"].pk])
     ),

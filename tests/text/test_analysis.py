@@ -102,3 +102,33 @@ def test_synonym_phrases_expand_queries(analyzer):
 def test_a_query_word_outside_a_synonym_phrase_stays_its_own_concept(analyzer):
     concepts = parse_query("jeugdzorg in Utrecht", analyzer)
     assert [concept.text for concept in concepts] == ["jeugdzorg", "utrecht"]
+
+
+# -- name protection (issue 12) ---------------------------------------------------------
+
+
+def test_protected_names_are_never_split(analyzer):
+    assert {"wal", "wijk"} <= set(analyzer.analyse("Waalwijk"))  # unprotected: parts
+    protected = analyzer.with_names(["Waalwijk", "Harderwijk", "Stadskanaal"])
+    assert protected.analyse("Waalwijk, Harderwijk en Stadskanaal") == {
+        "waalwijk": 1,
+        "harderwijk": 1,
+        "stadskanal": 1,
+    }
+    # The query side splits no name either, and ordinary compounds as before.
+    concepts = parse_query("Waalwijk wijkaanpak", protected)
+    assert [len(concept.alternatives) for concept in concepts] == [1, 2]
+
+
+def test_multi_word_names_are_one_term_in_texts_and_questions(analyzer):
+    protected = analyzer.with_names(["Wijk bij Duurstede", "Palo Alto", "Bergen op Zoom"])
+    terms, words = protected.analyse_with_length("Wijk bij Duurstede en Palo-Alto: de wijk")
+    assert terms == {"wijk bij duurstede": 1, "palo alto": 1, "wijk": 1} and words == 3
+    assert protected.words("Bergen op Zoom, bergen en zoom") == [
+        "bergen op zoom",
+        "bergen",
+        "zoom",
+    ]
+    assert protected.name_display("palo alto") == "Palo Alto"
+    # The shared analyzer is unchanged: protection lives in the copy only.
+    assert "palo alto" not in analyzer.analyse("Palo Alto")

@@ -38,7 +38,7 @@ class AdoptionInline(admin.TabularInline):
 class PracticeAdmin(admin.ModelAdmin):
     list_display = ["title", "owner", "kind", "status", "maturity", "updated_at"]
     list_filter = ["status", "kind", "maturity"]
-    search_fields = ["title", "summary", "slug"]
+    search_fields = ["title", "summary", "summary_en", "slug"]
     raw_id_fields = ["owner", "co_owners", "contacts", "foreign_places", "created_by"]
     filter_horizontal = ["domains"]
     inlines = [AttachmentInline, AdoptionInline]

@@ -86,7 +86,8 @@ class PracticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Practice
         fields = [
-            "url", "slug", "kind", "title", "summary", "body", "owner", "domains", "transfer",
+            "url", "slug", "kind", "title", "summary", "summary_en", "body", "owner", "domains",
+            "transfer",
             "learning_types", "maturity", "evidence_url", "effort_cost", "period_start",
             "period_end", "context_urbanity", "context_legal_basis", "context_partners",
             "negative_lessons", "languages", "tags", "source", "status", "published_at",

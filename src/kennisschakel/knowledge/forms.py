@@ -69,7 +69,7 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Practice
         fields = [
-            "kind", "title", "summary", "body", "domains", "transfer", "maturity",
+            "kind", "title", "summary", "summary_en", "body", "domains", "transfer", "maturity",
             "negative_lessons", "effort_cost", "period_start", "period_end", "context_urbanity",
             "context_legal_basis", "context_partners", "evidence_url", "contacts", "co_owners",
             "languages",
@@ -77,6 +77,7 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
             "body": forms.Textarea(attrs={"rows": 12}),
             "negative_lessons": forms.Textarea(attrs={"rows": 4}),
             "effort_cost": forms.Textarea(attrs={"rows": 2}),

@@ -28,6 +28,7 @@ def _practice_values(record: dict) -> dict:
         "kind": record.get("kind", Practice.Kind.PRACTICE),
         "title": record["title"],
         "summary": record["summary"].strip(),
+        "summary_en": (record.get("summary_en") or "").strip(),
         "body": (record.get("body") or "").strip(),
         "transfer": list(record.get("transfer") or []),
         "maturity": record.get("maturity") or "in-uitvoering",

@@ -84,6 +84,15 @@ class Practice(VersionedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRACTICE)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=1000)
+    summary_en = models.TextField(
+        _("summary in English"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Optional: the summary for international partners and English-speaking "
+            "colleagues. It is searched too."
+        ),
+    )
     body = models.TextField(_("description"), blank=True, help_text=_("Markdown is allowed."))
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="practices", verbose_name=_("owner")

@@ -12,6 +12,16 @@ cache. The database stays the single source of truth:
   loads the few practices changed since into its in-memory delta. A deleted or
   unpublished practice is in the log like any other change.
 
+Each practice is also found by the (Dutch) names of its own policy domains, indexed
+as a field of their own ("domains") when the practice is indexed, so *burgerparticipatie*
+finds the practices filed under that domain even where the text says it differently.
+
+Searching (see :meth:`PracticeSearch.search`): strong matches first, with their own count
+(``strong_total``), then the practices that only mention some of the words; with
+``correct_spelling`` a word the index does not know is replaced by the nearest word the
+practices contain (*Bedoelde u …?*), automatically when the query as typed finds no strong
+match and the corrected one does.
+
 When the delta grows, a task on the "index" queue saves a new index with the changes in
 it (see :mod:`kennisschakel.knowledge.index_build`); processes switch to the newest saved
 index at their next search. When no saved index exists yet (a fresh install), the first
@@ -25,20 +35,25 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kennisschakel.knowledge.index_changes import current_seq
 from kennisschakel.knowledge.models import Adoption, Practice, SearchIndexChange
 from kennisschakel.knowledge.rendering import plain_text
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
+from kennisschakel.text.bilingual import translate_query
 from kennisschakel.text.index_store import IndexStore
-from kennisschakel.text.search import SearchIndex
+from kennisschakel.text.search import SearchIndex, has_forms
 from kennisschakel.text.snippets import highlight
 
 FACETS = ["domain", "size_class", "province", "maturity", "negative", "adopted", "kind"]
-SEARCHED_FIELDS = ("title", "summary", "body", "negative_lessons")
+# summary_en (optional English summary) has no weight of its own in the engine: it is
+# scored in the shared "other fields" column. Empty fields add no terms, so practices
+# without it keep exactly the search terms they had.
+SEARCHED_FIELDS = ("title", "summary", "body", "negative_lessons", "summary_en")
 BUILD_CHUNK = 2000  # practices read and added at a time when building
+DOMAINS_FIELD = "domains"  # the names of a practice's own policy domains, searched
 
 
 def index_root() -> Path:
@@ -90,16 +105,29 @@ def shared_analyzer():
 # -- from practices to index documents ----------------------------------------
 
 
-def _facets_for(practices: list[Practice]) -> dict[int, dict[str, list[str]]]:
+def _facets_for(
+    practices: list[Practice], domain_names: dict[int, list[str]] | None = None
+) -> dict[int, dict[str, list[str]]]:
+    """Facet values per practice; fills ``domain_names`` (when given) with the Dutch
+    names of each practice's own domains."""
     ids = [p.pk for p in practices]
     domains: dict[int, set[str]] = {pk: set() for pk in ids}
     through = Practice.domains.through
-    for practice_id, slug, parent_slug in through.objects.filter(practice_id__in=ids).values_list(
-        "practice_id", "policydomain__slug", "policydomain__parent__slug"
+    for practice_id, slug, parent_slug, name in (
+        through.objects.filter(practice_id__in=ids)
+        .order_by("practice_id", "policydomain__slug")
+        .values_list(
+            "practice_id",
+            "policydomain__slug",
+            "policydomain__parent__slug",
+            "policydomain__name_nl",
+        )
     ):
         domains[practice_id].add(slug)
         if parent_slug:
             domains[practice_id].add(parent_slug)
+        if domain_names is not None:
+            domain_names.setdefault(practice_id, []).append(name)
     adopted = set(
         Adoption.objects.filter(
             practice_id__in=ids,
@@ -139,9 +167,14 @@ def _facets_for(practices: list[Practice]) -> dict[int, dict[str, list[str]]]:
 def add_practices(index: SearchIndex, practices: list[Practice]) -> None:
     if not practices:
         return
-    facets = _facets_for(practices)
+    names: dict[int, list[str]] = {}
+    facets = _facets_for(practices, names)
     for practice in practices:
-        terms = practice.search_terms or index.analyse(practice_fields(practice))
+        terms = practice.search_terms
+        if not terms or not has_forms(terms):  # never analysed, or before forms were kept
+            terms = index.analyse(practice_fields(practice))
+        if practice.pk in names:
+            terms = {**terms, **index.analyse({DOMAINS_FIELD: ". ".join(names[practice.pk])})}
         sort_key = (practice.published_at or practice.created_at or timezone.now()).timestamp()
         index.add_analysed(practice.pk, terms, facets[practice.pk], sort_key)
 
@@ -196,6 +229,8 @@ class PracticeHit:
     practice: Practice
     score: float
     snippet: str
+    strong: bool = True  # covers (nearly) all of the query's concepts
+    coverage: float = 1.0
 
 
 @dataclass
@@ -204,6 +239,19 @@ class PracticeSearchResult:
     hits: list[PracticeHit]
     facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     query_terms: list[str] = field(default_factory=list)
+    # The Dutch query an English question was searched as ("" when it was not translated).
+    dutch_query: str = ""
+    strong_total: int = 0  # of ``total``, the strong matches (listed first)
+    query: str = ""  # the query the results are for (the corrected one after a fallback)
+    suggestion: str | None = None  # "Bedoelde u …?": the query with its typos corrected
+    # The query as typed, when the results are for the corrected query instead (as typed
+    # it found no strong match, corrected it does).
+    corrected_from: str | None = None
+
+    @property
+    def weak_total(self) -> int:
+        """The matches that only mention some of the query's words."""
+        return self.total - self.strong_total
 
 
 class PracticeSearch:
@@ -256,7 +304,8 @@ class PracticeSearch:
             self._seq = seq
 
     def _open(self, store: IndexStore, generation: str) -> None:
-        index = store.open(generation, analyzer=shared_analyzer())
+        # Coverage scoring: strong matches first, a compound's head alone is no match.
+        index = store.open(generation, analyzer=shared_analyzer(), coverage=True)
         self._index, self._generation = index, generation
         self._seq = int(index.meta.get("seq", 0))
 
@@ -268,13 +317,43 @@ class PracticeSearch:
         filters: dict[str, set[str]] | None = None,
         limit: int = 20,
         offset: int = 0,
+        *,
+        strong_only: bool = False,
+        correct_spelling: bool = False,
     ) -> PracticeSearchResult:
+        """Published practices for ``query``: strong matches first (see the module
+        docstring). ``strong_only``: only those ("all words"). ``correct_spelling``:
+        suggest a corrected query, and search it instead when the query as typed finds
+        no strong match while the corrected one does (``corrected_from``)."""
+        # An English question searches the Dutch texts in Dutch (text/bilingual.py): always
+        # with the interface in English, otherwise only when it reads as English.
+        translated = translate_query(query, translation.get_language())
+        query = translated.text
+        filters = filters or {}
+        suggestion = corrected_from = None
         with self._lock:
             self._refresh()
-            results = self._index.search(
-                query, filters=filters or {}, limit=limit, offset=offset, facet_names=FACETS
-            )
-            analyser = self._index.analyzer
+            index = self._index
+
+            def run(text: str):
+                return index.search(
+                    text,
+                    filters=filters,
+                    limit=limit,
+                    offset=offset,
+                    facet_names=FACETS,
+                    strong_only=strong_only,
+                )
+
+            results = run(query)
+            if correct_spelling and query.strip():
+                suggestion = index.suggest(query)
+                if suggestion is not None and results.strong_total == 0:
+                    corrected = run(suggestion)
+                    if corrected.strong_total > 0 or (results.total == 0 and corrected.total):
+                        results, corrected_from, query = corrected, query, suggestion
+                        suggestion = None
+            analyser = index.analyzer
         by_id = (
             Practice.objects.select_related("owner", "owner__municipality")
             .defer("search_terms", "body")
@@ -291,6 +370,8 @@ class PracticeSearch:
                     practice=practice,
                     score=hit.score,
                     snippet=snippet(practice, query, analyser, terms),
+                    strong=hit.strong,
+                    coverage=hit.coverage,
                 )
             )
         return PracticeSearchResult(
@@ -298,6 +379,11 @@ class PracticeSearch:
             hits=hits,
             facet_counts=results.facet_counts,
             query_terms=results.query_terms,
+            dutch_query=translated.text if translated.changed else "",
+            strong_total=results.strong_total,
+            query=query,
+            suggestion=suggestion,
+            corrected_from=corrected_from,
         )
 
 

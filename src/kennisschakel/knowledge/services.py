@@ -16,7 +16,8 @@ from kennisschakel.knowledge.search import prepare_for_search
 
 # Fields whose changes the edit history records.
 TRACKED_FIELDS = [
-    "kind", "title", "summary", "body", "transfer", "maturity", "evidence_url", "effort_cost",
+    "kind", "title", "summary", "summary_en", "body", "transfer", "maturity", "evidence_url",
+    "effort_cost",
     "period_start", "period_end", "context_urbanity", "context_legal_basis", "context_partners",
     "negative_lessons", "languages", "tags", "source", "status",
 ]  # fmt: skip

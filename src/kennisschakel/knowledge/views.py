@@ -26,6 +26,7 @@ from kennisschakel.knowledge.models import Adoption, Practice
 from kennisschakel.knowledge.rendering import render_markdown
 from kennisschakel.knowledge.rules import can_adopt, can_reply
 from kennisschakel.knowledge.search import practice_search
+from kennisschakel.knowledge.similar import similar_practices
 from kennisschakel.knowledge.spreadsheets import export_csv, export_json, import_practices
 from kennisschakel.register.models import ContactPerson
 from kennisschakel.register.services import size_classes_of, size_schemes
@@ -52,8 +53,17 @@ def practice_list(request):
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
+    # allWords: only practices that cover (nearly) all the query's words; exact: no
+    # automatic spelling correction (the "search for what I typed" link).
+    all_words = request.GET.get("allWords") == "1"
+    exact = request.GET.get("exact") == "1"
     result = practice_search.search(
-        query, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+        query,
+        filters,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+        strong_only=all_words,
+        correct_spelling=not exact,
     )
     counts = _adopted_counts([hit.practice.pk for hit in result.hits])
     for hit in result.hits:
@@ -64,8 +74,13 @@ def practice_list(request):
     params.pop("page", None)
     context = {
         "query": query,
+        "all_words": all_words,
         "result": result,
         "hits": result.hits,
+        "strong_hits": [hit for hit in result.hits if hit.strong],
+        "weak_hits": [hit for hit in result.hits if not hit.strong],
+        "suggestion_querystring": _with_params(params, q=result.suggestion, exact=None),
+        "exact_querystring": _with_params(params, q=result.corrected_from, exact="1"),
         "facets": describe_facets(result.facet_counts, filters),
         "page": page,
         "querystring": params.urlencode(),
@@ -77,6 +92,16 @@ def practice_list(request):
         else "knowledge/practice_list.html"
     )
     return render(request, template, context)
+
+
+def _with_params(params, **changes) -> str:
+    """``params`` (a QueryDict, not changed) with ``changes`` (None removes), encoded."""
+    params = params.copy()
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = value
+    return params.urlencode()
 
 
 def _visible_practice(request, slug) -> Practice:
@@ -126,6 +151,7 @@ def practice_detail(request, slug):
             else [],
             "foreign_places": practice.foreign_places.select_related("country"),
             "owner_size_classes": owner_size_classes,
+            "similar": similar_practices(practice),
         },
     )
 

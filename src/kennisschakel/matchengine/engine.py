@@ -32,7 +32,9 @@ Pipeline of one :meth:`Matcher.match`
    :data:`~kennisschakel.matchengine.weights.SIGNALS` (so equal inputs give bit-equal
    sums). A candidate without any positive contribution is dropped: a suggestion must
    be explainable. Results are ordered by score (descending), then by key: ties are
-   broken deterministically.
+   broken deterministically. What the asker already has (a partner, a network it is
+   in: the ``already_partner`` malus) comes after every new suggestion, with a note
+   (``Match.notes``) instead of being presented as new (issue 12).
 5. **Explanation.** ``Match.signals`` holds every signal's contribution (0.0 when it did
    not contribute; negative for a malus). ``Match.reasons`` holds exactly one
    :class:`Reason` per signal with a **positive** contribution, the largest first (ties in
@@ -73,12 +75,20 @@ import datetime
 import math
 from collections.abc import Iterable, Iterator, MutableMapping
 
+from kennisschakel.matchengine.entities import (
+    NameTable,
+    ambiguous_names,
+    asked_types,
+    filler_terms,
+)
 from kennisschakel.matchengine.model import (
     CANDIDATE_TYPES,
     EMPTY,
+    INSTITUTION,
     MUNICIPALITY,
     NETWORK,
     PLACE,
+    PRACTICE,
     Asker,
     Candidate,
     Match,
@@ -86,12 +96,22 @@ from kennisschakel.matchengine.model import (
     Reason,
 )
 from kennisschakel.matchengine.weights import SIGNALS, Weights
-from kennisschakel.text.analysis import DutchAnalyzer
+from kennisschakel.text.analysis import NAME_JOIN, DutchAnalyzer
 from kennisschakel.text.query import parse_query
 from kennisschakel.text.search import Document, SearchIndex
 
 EVALUATED_MATURITY = "evaluated"
+# Candidates recognised by name (their names are protected from decompounding, and a
+# question that names one gets the "named" signal); see entities.py.
+NAMED_TYPES = frozenset({MUNICIPALITY, PLACE, NETWORK, INSTITUTION})
 INTERNATIONAL_LEVEL = "international"
+# Candidates that inherit the topic evidence of their practices ("practice_evidence"):
+# who owns, co-owns or is named in a practice knows about it. Not places abroad: a place
+# is suggested for its partnerships, not for what a Dutch practice about it says.
+INHERITING_TYPES = frozenset({MUNICIPALITY, NETWORK, INSTITUTION})
+# Candidates whose text is a register description of a sentence or two: their topic is
+# measured against the best of their own type (Weights.type_balance).
+SHORT_TEXT_TYPES = frozenset({NETWORK, INSTITUTION})
 _SIGNAL_ORDER = {name: position for position, name in enumerate(SIGNALS)}
 
 
@@ -120,6 +140,13 @@ _SIGNAL_TYPES = {
     "place_linked": (PLACE,),
     "network_members": (NETWORK,),
 }
+
+
+def names_of(candidate: Candidate) -> frozenset[str]:
+    """Every name a candidate is recognised by: its names, or else its display name."""
+    if candidate.type not in NAMED_TYPES:
+        return frozenset()
+    return candidate.names or frozenset({candidate.name})
 
 
 def place_links_value(candidate: Candidate, weights: Weights) -> float:
@@ -160,7 +187,10 @@ class Matcher:
     """Ranks candidates for a question; see the module docstring for the rules.
 
     ``analyzer``: share one :class:`DutchAnalyzer` between indexes (loading its lexicon
-    takes about a second).
+    takes about a second); the matcher uses a copy that protects the names of its
+    candidates (and ``names``: more proper names, such as countries) from decompounding.
+    Names are fixed when the matcher is built: a candidate added later is recognised by
+    name in questions at once, its name protected in texts from the next build.
     """
 
     def __init__(
@@ -169,9 +199,14 @@ class Matcher:
         weights: Weights | None = None,
         *,
         analyzer: DutchAnalyzer | None = None,
+        names: Iterable[str] = (),
     ):
         self.weights = weights or Weights()
+        candidates = list(candidates)
+        protected = [name for candidate in candidates for name in sorted(names_of(candidate))]
+        analyzer = (analyzer or DutchAnalyzer()).with_names([*protected, *names])
         self._index = _PoolIndex(analyzer=analyzer, field_weights=dict(self.weights.field_weights))
+        self._init_names(analyzer)
         # doc id → candidate, candidate key → doc id (mappings; memory-mapped tables with
         # this process's changes on top in a matcher from :meth:`open`).
         self._records: MutableMapping[int, Candidate] = {}
@@ -186,6 +221,10 @@ class Matcher:
 
     # What the caller stored with :meth:`save` (empty for a matcher built in memory).
     meta: dict = {}
+
+    def _init_names(self, analyzer: DutchAnalyzer) -> None:
+        self._entities = NameTable(analyzer.name_words, analyzer.stopwords)
+        self._filler = filler_terms(analyzer)
 
     @property
     def analyzer(self) -> DutchAnalyzer:
@@ -255,8 +294,12 @@ class Matcher:
             self._belonging.setdefault(candidate.municipality, set()).add(doc_id)
         if candidate.type == MUNICIPALITY and candidate.municipality:
             self._municipalities[candidate.municipality] = candidate
+        if candidate.type in NAMED_TYPES:
+            self._entities.add(candidate.key, names_of(candidate))
         fields = {name: text for name, text in candidate.text.items() if text}
-        if "name" not in fields and "title" not in fields:
+        if "name" not in fields and "title" not in fields and candidate.type not in NAMED_TYPES:
+            # A municipality, place or organisation is found by what it does; its name
+            # counts through the "named" signal (issue 12).
             fields = {"name": candidate.name, **fields}
         facets = {
             "type": [candidate.type],
@@ -267,6 +310,8 @@ class Matcher:
         return Document(doc_id, fields, facets, static_evidence(candidate, self.weights))
 
     def _forget(self, candidate: Candidate, doc_id: int) -> None:
+        if candidate.type in NAMED_TYPES:
+            self._entities.remove(candidate.key)
         if candidate.municipality:
             ids = self._belonging.get(candidate.municipality)
             if ids is not None:
@@ -286,11 +331,16 @@ class Matcher:
             return []
         own = self._own_ids(asker)
         type_filter = {"type": set(query.types)} if query.types else None
+        named = self.named_in(query.text)
+        if asker is not None and asker.municipality:
+            # "Wij in Weert …": the asker naming itself asks for nothing linked to it.
+            named.pop(f"{MUNICIPALITY}:{asker.municipality}", None)
+        text = self.topic_text(query.text, self._known_names(named, asker))
 
         self._index.with_terms = False
         try:
-            has_text, scores = self._topic_pool(query.text, type_filter, own)
-            extra = self._extra_pools(query, own)
+            has_text, scores = self._topic_pool(text, type_filter, own)
+            extra = self._extra_pools(query, own) | self._named_pool(named, query, own)
             if not has_text and extra:
                 scores.clear()  # the browse pool only when nothing else was asked
             extra -= scores.keys()
@@ -298,7 +348,7 @@ class Matcher:
                 # Pool members outside the text top-N may still match the text a little:
                 # score the best of them too (bounded by topic_pool once more).
                 for hit in self._index.search(
-                    query.text,
+                    text,
                     type_filter,
                     limit=self.weights.topic_pool,
                     facet_names=[],
@@ -307,25 +357,32 @@ class Matcher:
                     scores[hit.id] = hit.score
         finally:
             self._index.with_terms = True
-        best = max(scores.values(), default=0.0)
+        scale = self._topic_scales(scores)
+        evidence = self._practice_evidence(scores, scale, own, query.types)
+        extra |= evidence.keys() - scores.keys()
 
-        signals = _Signals(self, query, asker)
+        signals = _Signals(self, query, asker, named, evidence)
         ranked = []
         for doc_id in scores.keys() | extra:
             candidate = self._records[doc_id]
             score = scores.get(doc_id, 0.0)
-            topic = min(1.0, score / best) if best > 0 and score > 0 else 0.0
+            divisor = scale.get(candidate.type, 0.0)
+            topic = min(1.0, score / divisor) if divisor > 0 and score > 0 else 0.0
             contributions = signals.evaluate(candidate, topic)
             if not any(value > 0 for _name, value, _params in contributions):
                 continue
             total = 0.0
-            for _name, value, _params in contributions:
+            already = False
+            for name, value, _params in contributions:
                 total += value
-            ranked.append((-total, candidate.key, doc_id, contributions))
-        ranked.sort(key=lambda row: (row[0], row[1]))
-        top = ranked[: query.limit]
+                already = already or name == "already_partner"
+            ranked.append((already, -total, candidate.key, doc_id, contributions))
+        # What the asker already has comes after everything new (issue 12): shown, with
+        # its note, only when there are fewer new suggestions than asked for.
+        ranked.sort(key=lambda row: (row[0], row[1], row[2]))
+        top = [row[1:] for row in ranked[: query.limit]]
         with_topic = {doc_id for _s, _k, doc_id, found in top if _has_topic(found)}
-        words = self._topic_words(query.text, with_topic)
+        words = self._topic_words(text, with_topic)
         return [
             _match(self._records[doc_id], -negative, contributions, words.get(doc_id))
             for negative, _key, doc_id, contributions in top
@@ -340,29 +397,188 @@ class Matcher:
         hits = [hit for hit in found.hits if hit.id not in own][:pool]
         return bool(found.query_terms), {hit.id: hit.score for hit in hits}
 
+    def _topic_scales(self, scores: dict[int, float]) -> dict[str, float]:
+        """Per candidate type, what a text score is divided by for the topic value: the
+        best hit overall; for networks and institutions the best hit of their type, but at
+        least ``type_balance`` × the best hit overall. An organisation's register text is a
+        sentence or two against a practice's page; so a network that covers the question
+        about as well as the practices do is not measured against the longest practice
+        text (issue 12). ``type_balance`` 1: every type against the best hit overall."""
+        best_of: dict[str, float] = {}
+        for doc_id, score in scores.items():
+            kind = self._records[doc_id].type
+            if score > best_of.get(kind, 0.0):
+                best_of[kind] = score
+        best = max(best_of.values(), default=0.0)
+        floor = self.weights.type_balance * best
+        return {
+            kind: max(best_of.get(kind, 0.0), floor) if kind in SHORT_TEXT_TYPES else best
+            for kind in CANDIDATE_TYPES
+        }
+
+    def _practice_evidence(self, scores, scale, own: set[int], types) -> dict[int, tuple]:
+        """Doc id → (topic value, practice) of the best practice hit linked to it: the
+        owner municipality (``Candidate.municipality``) and ``Candidate.links`` (places
+        abroad, owner and co-owner organisations, named networks and institutions). Only
+        practices already in the topic pool count: no extra search (issue 12); at most
+        ``evidence_pool`` candidates, the best first."""
+        found: dict[int, tuple[float, Candidate]] = {}
+        factor = self.weights.linked_evidence_factor
+        best = scale.get(PRACTICE, 0.0)
+        if best <= 0:
+            return found
+        for doc_id, score in scores.items():
+            practice = self._records[doc_id]
+            if practice.type != PRACTICE or score <= 0:
+                continue
+            value = min(1.0, score / best)
+            owners = {practice.owner} if practice.owner else set()
+            if practice.municipality:
+                owners.add(f"{MUNICIPALITY}:{practice.municipality}")
+            for key in owners | practice.links:
+                target = self._id_of.get(key)
+                if target is None or target in own:
+                    continue
+                kind = self._records[target].type
+                if kind not in INHERITING_TYPES or (types and kind not in types):
+                    continue
+                share = value if key in owners else value * factor
+                if target not in found or share > found[target][0]:
+                    found[target] = (share, practice)
+        if len(found) > self.weights.evidence_pool:  # bound the signal work (national scale)
+            best_first = sorted(found, key=lambda target: (-found[target][0], target))
+            found = {target: found[target] for target in best_first[: self.weights.evidence_pool]}
+        return found
+
+    def asked_types(self, text: str) -> frozenset[str]:
+        """The candidate types the question asks for (data/asked_types.txt)."""
+        return asked_types(self.analyzer.name_words(text))
+
+    # -- names and filler (issue 12) ---------------------------------------------
+
+    def named_in(self, text: str) -> dict[str, str]:
+        """Candidate key → the name as written, for every candidate ``text`` names."""
+        return {key: name for key, name in self._entities.find(text).items() if key in self}
+
+    def _known_names(self, named: dict[str, str], asker: Asker | None) -> frozenset[str]:
+        """The terms of the names of what the asker already has and the question names
+        ("onze stedenbanden met Palo Alto en Dalian"): context, not what is asked."""
+        if asker is None:
+            return frozenset()
+        have = asker.partners | asker.networks
+        analyzer = self.analyzer
+        return frozenset(
+            analyzer.name_term(name)
+            for key in named
+            if key in have and (candidate := self.get(key)) is not None
+            for name in names_of(candidate)
+        )
+
+    def topic_text(self, text: str, known: frozenset[str] = frozenset()) -> str:
+        """The question without its filler words (data/question_filler.txt) and without
+        the ``known`` name terms (the asker's own partners it names), for the text
+        search; the whole question when nothing else is left."""
+        analyzer = self.analyzer
+        kept = []
+        dropped = False
+        for word in analyzer.words(text):
+            term = analyzer.term(word)
+            if (NAME_JOIN not in word and term in self._filler) or term in known:
+                dropped = True
+                continue
+            kept.append(word)
+        if not dropped:
+            return text
+        return " ".join(kept) if kept else text
+
+    def _named_pool(self, named: dict[str, str], query: Query, own: set[int]) -> set[int]:
+        """The named candidates and what is linked to them (a named place's Dutch partner
+        municipalities, a named municipality's partners, practices and people)."""
+        if not named:
+            return set()
+        ids: list[int] = []
+        for key in sorted(named):
+            doc_id = self._id_of.get(key)
+            if doc_id is None:
+                continue
+            ids.append(doc_id)
+            candidate = self._records[doc_id]
+            linked = set(candidate.links)
+            linked |= {f"{MUNICIPALITY}:{code}" for code in candidate.linked_municipalities}
+            for link in sorted(linked):
+                link_id = self._id_of.get(link)
+                if link_id is not None:
+                    ids.append(link_id)
+            if candidate.type == MUNICIPALITY and candidate.municipality:
+                ids.extend(sorted(self._belonging.get(candidate.municipality, ())))
+        if query.types:
+            ids = [i for i in ids if self._records[i].type in query.types]
+        pool = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in own]
+        return set(pool[: self.weights.named_pool])
+
     def _topic_words(self, text: str, doc_ids: set[int]) -> dict[int, dict]:
-        """The topic reason's params of the results shown: the question's words (or
-        synonym phrases) each one's text matched; the index's stems only when no word
-        accounts for them."""
+        """The topic reason's params of the results shown: per concept of the question
+        (a word, a synonym phrase or a name) that the result's text matched, the word as
+        the result contains it — the question's word when the result has it (any
+        inflection), else only the parts of the question's compound the result has
+        (*kenniseconomie* → *kennis*). Question filler and stop words never appear."""
         if not doc_ids:
             return {}
         index = self._index
-        concepts = [
-            (concept.text, frozenset(concept.terms))
-            for concept in parse_query(
-                text,
-                index.analyzer,
-                index._corpus_zipf,  # the same compound splits as the search itself
-                index.synonym_weight,
+        analyzer = index.analyzer
+        concepts = []
+        for concept in parse_query(
+            text,
+            analyzer,
+            index._corpus_zipf,  # the same compound splits as the search itself
+            index.synonym_weight,
+        ):
+            whole = concept.alternatives[0].terms if concept.alternatives else ()
+            if len(whole) == 1 and whole[0] in self._filler:
+                continue
+            parts: dict[str, str] = {}  # stem → the part as the question writes it
+            part_terms: set[str] = set()
+            compound = any(len(alt.terms) > 1 for alt in concept.alternatives[1:])
+            if len(whole) == 1 and compound and NAME_JOIN not in concept.text:
+                # One split (not cached: it consults the corpus), only for compounds.
+                for part in analyzer.splitter.parts(concept.text, index._corpus_zipf):
+                    stem = analyzer.stem(part)
+                    part_terms.add(stem)
+                    if stem not in self._filler:
+                        parts.setdefault(stem, part)
+            concepts.append(
+                (
+                    self._display(concept.text),
+                    frozenset(whole),
+                    frozenset(concept.terms),
+                    parts,
+                    part_terms,
+                )  # fmt: skip
             )
-        ]
         found = index.search(text, limit=len(doc_ids), facet_names=[], allowed_ids=doc_ids)
         words = {}
         for hit in found.hits:
             matched = set(hit.matched_terms)
-            shown = [word for word, terms in concepts if not matched.isdisjoint(terms)]
-            words[hit.id] = {"terms": shown or sorted(matched)}
+            shown: list[str] = []
+            for word, whole, terms, parts, part_terms in concepts:
+                hit_terms = matched & terms
+                if not hit_terms:
+                    continue
+                if whole and whole <= matched:
+                    shown.append(word)
+                elif hit_terms - part_terms - self._filler:
+                    shown.append(word)  # through a synonym of the word
+                else:
+                    shown.extend(part for term, part in parts.items() if term in hit_terms)
+            words[hit.id] = {"terms": list(dict.fromkeys(shown))}
         return words
+
+    def _display(self, word: str) -> str:
+        """A concept as shown: a protected name as it is written in the register (not an
+        ordinary word that is also a name: "buren" stays "buren")."""
+        if NAME_JOIN not in word and word in ambiguous_names():
+            return word
+        return self.analyzer.name_display(word)
 
     def _own_ids(self, asker: Asker | None) -> set[int]:
         if asker is None or not asker.municipality:
@@ -406,12 +622,15 @@ def _has_topic(contributions) -> bool:
 def _match(candidate: Candidate, score: float, contributions, topic_params) -> Match:
     signals = dict.fromkeys(SIGNALS, 0.0)
     reasons = []
+    notes = []
     for name, value, params in contributions:
         signals[name] = value
         if name == "topic":
             params = topic_params or {"terms": []}
         if value > 0:
             reasons.append((-value, _SIGNAL_ORDER[name], Reason(name, params)))
+        elif name == "already_partner":
+            notes.append(Reason(name, params))
     reasons.sort(key=lambda row: (row[0], row[1]))
     return Match(
         key=candidate.key,
@@ -420,6 +639,7 @@ def _match(candidate: Candidate, score: float, contributions, topic_params) -> M
         score=score,
         signals=signals,
         reasons=tuple(row[2] for row in reasons),
+        notes=tuple(notes),
     )
 
 
@@ -428,8 +648,23 @@ class _Signals:
     params)`` with a value in 0..1, or ``None`` when it does not apply; only signals
     with a non-zero weight that can apply to this question are evaluated at all."""
 
-    def __init__(self, matcher: Matcher, query: Query, asker: Asker | None):
+    def __init__(
+        self,
+        matcher: Matcher,
+        query: Query,
+        asker: Asker | None,
+        named: dict | None = None,
+        evidence: dict | None = None,
+    ):
         self.matcher = matcher
+        self.evidence = {
+            matcher._records[doc_id].key: found for doc_id, found in (evidence or {}).items()
+        }
+        self.asked = matcher.asked_types(query.text)
+        self.named_keys: dict[str, str] = named or {}
+        self.named_codes = frozenset(
+            key.partition(":")[2] for key in self.named_keys if key.startswith(f"{MUNICIPALITY}:")
+        )
         self.weights = weights = matcher.weights
         self.query = query
         self.asker = asker
@@ -461,15 +696,21 @@ class _Signals:
             "network_members": asker is not None,
             "outside_region": bool(asker and query.outside_circle),
             "inside_circle": bool(asker and query.outside_circle),
+            "named": bool(self.named_keys),
+            "linked_to_named": bool(self.named_keys),
+            "already_partner": bool(asker and (asker.partners or asker.networks)),
+            "practice_evidence": bool(self.evidence),
+            "type_asked": bool(self.asked),
         }
         self.topic_weight = weights.topic
+        self.evidence_weight = weights.practice_evidence
         # Per candidate type, the signals that can apply to it (a place has no
         # partnership abroad, only a network has members...), as (name, weight, method).
         self.active = {
             kind: [
                 (name, weights.signal(name), getattr(self, name))
                 for name in SIGNALS
-                if name != "topic"
+                if name not in ("topic", "practice_evidence")
                 and applicable[name]
                 and weights.signal(name) != 0
                 and kind in _SIGNAL_TYPES.get(name, CANDIDATE_TYPES)
@@ -477,13 +718,28 @@ class _Signals:
             for kind in CANDIDATE_TYPES
         }
         self._circle: tuple[str | None, bool] = (None, False)
+        self._relevance = 0.0
 
     def evaluate(self, candidate: Candidate, topic: float):
         """``(signal, contribution, params)`` for every signal with a non-zero value; the
         topic's params are filled in later, for the results shown only."""
         contributions = []
-        if topic > 0 and self.topic_weight:
-            contributions.append(("topic", self.topic_weight * topic, None))
+        own = self.topic_weight * topic if topic > 0 else 0.0
+        inherited = self.practice_evidence(candidate)
+        if inherited is not None and self.evidence_weight * inherited[0] > own:
+            # The larger of its own text match and its best practice's (weighted): its
+            # text holds its practices' texts already, so the two are not added up.
+            own = 0.0
+            inherited = ("practice_evidence", self.evidence_weight * inherited[0], inherited[1])
+        else:
+            inherited = None
+        if own > 0:
+            contributions.append(("topic", own, None))
+        if inherited is not None:
+            contributions.append(inherited)
+        # How well it matches the question's words, directly or through its practices:
+        # what type_asked scales (the kind asked for is no reason by itself).
+        self._relevance = max(topic if own > 0 else 0.0, inherited[1] if inherited else 0.0)
         for name, weight, compute in self.active[candidate.type]:
             found = compute(candidate)
             if found is not None and found[0] > 0:
@@ -649,3 +905,56 @@ class _Signals:
 
     def inside_circle(self, c: Candidate):
         return (1.0, {}) if self._inside_circle(c) else None
+
+    # -- names in the question (issue 12) ------------------------------------------
+
+    def named(self, c: Candidate):
+        name = self.named_keys.get(c.key)
+        if not name or (self.asker and c.key in self.asker.partners):
+            return None  # "onze stedenband met X": what the asker has, not what it asks
+        return 1.0, {"name": name}
+
+    def linked_to_named(self, c: Candidate):
+        keys = set(c.links) & self.named_keys.keys()
+        if c.type == PLACE:
+            keys |= {
+                f"{MUNICIPALITY}:{code}" for code in c.linked_municipalities & self.named_codes
+            }
+        elif c.type != MUNICIPALITY and c.municipality in self.named_codes:
+            keys.add(f"{MUNICIPALITY}:{c.municipality}")
+        keys.discard(c.key)
+        if not keys:
+            return None
+        return 1.0, {"names": [self.named_keys[key] for key in sorted(keys)]}
+
+    def already_partner(self, c: Candidate):
+        asker = self.asker
+        if c.key in asker.partners:
+            return 1.0, {"via": "partner"}
+        if c.key in asker.networks:
+            return 1.0, {"via": "network"}
+        return None
+
+    # -- balance between candidate types (issue 12) -----------------------------------
+
+    def practice_evidence(self, c: Candidate):
+        found = self.evidence.get(c.key)
+        if found is None:
+            return None
+        value, practice = found
+        return value, {"practice": practice.name, "key": practice.key}
+
+    def type_asked(self, c: Candidate):
+        if c.type not in self.asked:
+            return None
+        # Its relevance to what is asked: the text (directly or through its practices),
+        # the country asked about, or being named.
+        relevance = self._relevance
+        if self.query.countries or self.query.regions:
+            found = self._country_match(c)
+            relevance = max(relevance, found[0] if found else 0.0)
+        if c.key in self.named_keys:
+            relevance = 1.0
+        if relevance <= 0:
+            return None
+        return min(1.0, relevance), {"type": c.type}

@@ -49,6 +49,20 @@ class Candidate:
     # Added to the contract: degree of urbanity (e.g. CBS "stedelijkheid" 1-5); unknown
     # when None, and then the same_urbanity signal does not apply.
     urbanity: str | None = None
+    # Added for name recognition (issue 12): every name the candidate goes by (official
+    # and common name, name variants, short name); empty: just ``name``. Only
+    # municipalities, places abroad, networks and institutions are recognised by name.
+    names: frozenset[str] = EMPTY
+    # Added (issue 12): keys of the places abroad and municipalities the candidate is
+    # linked to (a municipality's partners in active partnerships, a practice's places
+    # abroad), for questions that name one of them. A practice also links its owner and
+    # co-owners and the places abroad, networks and institutions its text names; those
+    # inherit its topic evidence (the "practice_evidence" signal).
+    links: frozenset[str] = EMPTY
+    # Added (issue 12, tuning): a practice's owner, as a candidate key (a municipality,
+    # network or institution), when the owner is a candidate; it inherits the practice's
+    # evidence in full, the other links at ``Weights.linked_evidence_factor``.
+    owner: str | None = None
 
     def __post_init__(self):
         # A wrong type or an empty key would silently never match or collide: refuse.
@@ -117,3 +131,6 @@ class Match:
     score: float
     signals: dict[str, float]
     reasons: tuple[Reason, ...]
+    # Remarks that are no reason to suggest it (issue 12): "already_partner" when the
+    # asker already works with it (params: {"via": "partner" | "network"}).
+    notes: tuple[Reason, ...] = ()

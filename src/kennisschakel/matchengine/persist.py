@@ -11,6 +11,7 @@ whole index into the process. A fresh build replaces the directory instead.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from kennisschakel.matchengine.weights import Weights
 from kennisschakel.text.analysis import DutchAnalyzer
 
 CACHED_RECORDS = 4096
+NAMES = "names.json"
 
 
 class StaleIndex(ValueError):
@@ -47,6 +49,10 @@ def save_matcher(matcher: Matcher, directory: str | Path, meta: dict | None = No
     store.write_sorted_strings(directory, "lexicon", index.analyzer.lexicon, np.float64)
     records = matcher._records
     store.write_blob(directory, "records", [store.encode_candidate(records[i]) for i in ids])
+    # Name protection and recognition (issue 12): the names the analyzer protects, and
+    # the recognised names with their candidates.
+    names = {"protected": list(index.analyzer.names), "entities": matcher._entities.entries()}
+    (directory / NAMES).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
     codes = sorted(matcher._belonging)
     members = [sorted(matcher._belonging[code]) for code in codes]
     offsets = np.zeros(len(codes) + 1, dtype=np.int64)
@@ -178,8 +184,10 @@ def open_matcher(
         raise StaleIndex(f"{directory}: candidates saved by another Python; rebuild the index")
     if manifest["weights"] != weights_digest(weights):
         raise StaleIndex(f"{directory}: built with other weights; rebuild the index")
+    names = json.loads((directory / NAMES).read_text(encoding="utf-8"))
     if analyzer is None:
         analyzer = DutchAnalyzer(lexicon=store.SortedStrings(directory, "lexicon", float))
+    analyzer = analyzer.with_names(names["protected"])
 
     index = _PoolIndex.open(directory / "index", analyzer=analyzer)
     _plain_views(index)
@@ -202,6 +210,9 @@ def open_matcher(
     )
     matcher._municipalities = store.Layered(_Municipalities(manifest["municipalities"], records))
     matcher.meta = manifest["meta"]
+    matcher._init_names(analyzer)
+    for name, key in names["entities"]:
+        matcher._entities.add(key, [name])
     return matcher
 
 

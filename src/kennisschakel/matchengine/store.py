@@ -42,7 +42,10 @@ import numpy as np
 
 from kennisschakel.matchengine.model import Candidate
 
-FORMAT = 1
+# 2: candidates with names and links, names.json (issue 12).
+# 3: practices link their owners, co-owners and the places, networks and institutions
+#    they name; organisations' texts name their policy domains (issue 12, tuning).
+FORMAT = 3
 MANIFEST = "manifest.json"
 
 

@@ -44,14 +44,21 @@ SIGNALS = (
     "network_members",
     "outside_region",
     "inside_circle",
+    "named",
+    "linked_to_named",
+    "already_partner",
+    "practice_evidence",
+    "type_asked",
 )
 #: Signals whose weight is a malus: 0 or negative, never an explanation line.
-MALUS_SIGNALS = frozenset({"inside_circle"})
+MALUS_SIGNALS = frozenset({"inside_circle", "already_partner"})
 
 _POSITIVE_INTEGERS = (
     "topic_pool",
     "country_pool",
     "domain_pool",
+    "named_pool",
+    "evidence_pool",
     "adoptions_saturation",
     "years_saturation",
     "place_links_saturation",
@@ -64,7 +71,7 @@ def _maturity_levels() -> dict[str, float]:
 
 
 def _field_weights() -> dict[str, float]:
-    return {"name": 3.0, "title": 3.0, "summary": 1.5, "body": 1.0}
+    return {"name": 3.0, "title": 3.0, "summary": 1.5, "body": 1.0, "partnerships": 1.0}
 
 
 @dataclass(frozen=True)
@@ -90,12 +97,21 @@ class Weights:
     network_members: float = 0.12
     outside_region: float = 0.15
     inside_circle: float = -0.15
+    named: float = 1.5
+    linked_to_named: float = 0.6
+    already_partner: float = -1.0
+    practice_evidence: float = 0.6
+    type_asked: float = 0.6
 
     topic_pool: int = 300
     country_pool: int = 100
     domain_pool: int = 100
+    named_pool: int = 100
+    evidence_pool: int = 100
 
     region_factor: float = 0.5
+    linked_evidence_factor: float = 0.5
+    type_balance: float = 0.4
     adoptions_saturation: int = 10
     years_saturation: int = 15
     place_links_saturation: int = 5
@@ -134,6 +150,10 @@ def validate(weights: Weights) -> None:
             raise ValueError(f"{name!r} must be a positive integer, not {value!r}.")
     if not _is_number(weights.region_factor) or not 0 <= weights.region_factor <= 1:
         raise ValueError(f"'region_factor' must lie between 0 and 1: {weights.region_factor!r}.")
+    for name in ("linked_evidence_factor", "type_balance"):
+        factor = getattr(weights, name)
+        if not _is_number(factor) or not 0 <= factor <= 1:
+            raise ValueError(f"{name!r} must lie between 0 and 1: {factor!r}.")
     _check_mapping("maturity_levels", weights.maturity_levels, lambda v: 0 <= v <= 1, "0..1")
     _check_mapping("field_weights", weights.field_weights, lambda v: v > 0, "positive")
 

@@ -11,13 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import translation
 
 from kennisschakel import matchengine
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice
+from kennisschakel.matchengine.entities import NameTable
 from kennisschakel.matching.models import Offer, Question
 from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
+from kennisschakel.text.folding import is_latin
 
 SIZE_SCHEME = "gib2009"
 NETWORK_TYPES = {"network", "knowledge_platform", "association"}
@@ -39,6 +42,7 @@ def _municipal_facts() -> dict[int, dict]:
         facts[m.organisation_id] = {
             "code": m.cbs_code,
             "name": m.common_name or m.name,
+            "names": frozenset(filter(None, [m.name, m.common_name])),
             "province": m.province.code,
             "size_class": size.slug if size else None,
             "borders": frozenset(borders[m.pk]),
@@ -104,6 +108,78 @@ def _partnership_facts(facts, partnership_ids=None):
     return by_municipality, by_place
 
 
+def _party_key(facts):
+    """Organisation → its candidate key (None for types that are no candidate)."""
+
+    def key(organisation) -> str | None:
+        if organisation.pk in facts:
+            return f"municipality:{facts[organisation.pk]['code']}"
+        if organisation.type in NETWORK_TYPES:
+            return f"network:{organisation.slug}"
+        if organisation.type in INSTITUTION_TYPES:
+            return f"institution:{organisation.slug}"
+        return None
+
+    return key
+
+
+class _MentionFinder:
+    """The places abroad (in an active partnership), networks, institutions and countries
+    a practice's text names, as whole names (``matchengine.NameTable``): built on first
+    use, in three queries."""
+
+    def __init__(self):
+        self._table = None
+        self._where: dict[str, tuple[str | None, str | None]] = {}
+
+    def _build(self):
+        from kennisschakel.matching.match_index import shared_analyzer
+        from kennisschakel.matching.services import _country_words
+
+        analyzer = shared_analyzer()
+        table = NameTable(analyzer.name_words, analyzer.stopwords)
+        regions = {}
+        for iso2, name_nl, name_en, region in register.Country.objects.values_list(
+            "iso2", "name_nl", "name_en", "world_region__slug"
+        ):
+            regions[iso2] = region
+            table.add(f"country:{iso2}", [n for n in (name_nl, name_en) if n and len(n) > 3])
+            self._where[f"country:{iso2}"] = (iso2, region)
+        for word, iso2 in _country_words().items():  # adjectives: "Duitse", "Marokkaanse"
+            table.add(f"country:{iso2}", [word])
+        places = (
+            PartnershipPartner.objects.filter(
+                partnership__status__in=ACTIVE,
+                status=PartnershipPartner.Status.CONFIRMED,
+                place__isnull=False,
+            )
+            .values_list("place_id", "place__name", "place__name_variants", "place__country__iso2")
+            .distinct()
+        )
+        for place_id, name, variants, iso2 in places:
+            table.add(f"place:{place_id}", place_names(name, variants))
+            self._where[f"place:{place_id}"] = (iso2, regions.get(iso2))
+        for slug, kind, name, short in register.Organisation.objects.filter(
+            type__in=NETWORK_TYPES | INSTITUTION_TYPES
+        ).values_list("slug", "type", "name", "short_name"):
+            prefix = "network" if kind in NETWORK_TYPES else "institution"
+            table.add(f"{prefix}:{slug}", [n for n in (name, short) if n])
+        self._table = table
+
+    def find(self, text: str) -> tuple[set[str], set[str], set[str]]:
+        """(candidate keys, ISO2 codes, world regions) that ``text`` names."""
+        if self._table is None:
+            self._build()
+        keys, countries, regions = set(), set(), set()
+        for key in self._table.find(text):
+            iso2, region = self._where.get(key, (None, None))
+            countries |= {iso2} if iso2 else set()
+            regions |= {region} if region else set()
+            if not key.startswith("country:"):
+                keys.add(key)
+        return keys, countries, regions
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which candidates to build: primary keys per source (None: all of them)."""
@@ -147,7 +223,7 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
     practices = (
         Practice.objects.published()
         .select_related("owner")
-        .prefetch_related("domains", "foreign_places__country__world_region")
+        .prefetch_related("domains", "foreign_places__country__world_region", "co_owners")
     )
     if not all_:
         practices = practices.filter(
@@ -155,14 +231,29 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
         )
     practice_domains_of = defaultdict(set)
     practice_texts_of = defaultdict(list)
+    mentions = _MentionFinder()
     for practice in practices:
         owner = facts.get(practice.owner_id, {})
         domains = frozenset(d.slug for d in practice.domains.all())
         places = list(practice.foreign_places.all())
+        parties = [practice.owner, *practice.co_owners.all()]
+        summary = f"{practice.title}. {practice.summary}"
         practice_domains_of[practice.owner_id] |= domains
-        practice_texts_of[practice.owner_id].append(f"{practice.title}. {practice.summary}")
+        practice_texts_of[practice.owner_id].append(summary)
         if scope.practices is not None and practice.pk not in scope.practices:
-            continue  # only its owner's profile needed it
+            continue  # only its owners' profiles needed it
+        # What the practice is about or made by (issue 12): its places abroad, its owner
+        # and co-owners, and the places, networks and institutions its title, summary or
+        # partner list name. Linked candidates inherit the practice's topic evidence
+        # (the engine's "practice_evidence") and a question naming them finds it.
+        named, countries, regions = mentions.find(f"{summary} {practice.context_partners}")
+        links = frozenset(
+            {f"place:{place.pk}" for place in places}
+            | {key for key in map(_party_key(facts), parties) if key}
+            | named
+        )
+        countries |= {p.country.iso2 for p in places}
+        regions |= {p.country.world_region.slug for p in places if p.country.world_region_id}
         candidates.append(
             matchengine.Candidate(
                 key=f"practice:{practice.slug}",
@@ -180,14 +271,14 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
                 province=owner.get("province"),
                 size_class=owner.get("size_class"),
                 border_countries=owner.get("borders", frozenset()),
-                countries=frozenset(p.country.iso2 for p in places),
-                regions=frozenset(
-                    p.country.world_region.slug for p in places if p.country.world_region_id
-                ),
+                countries=frozenset(countries),
+                regions=frozenset(regions),
                 since=practice.period_start,
                 maturity=practice.maturity or None,
                 evaluated=practice.maturity == Maturity.EVALUATED or bool(practice.evidence_url),
                 adoptions=adoptions.get(practice.pk, 0),
+                links=links,
+                owner=_party_key(facts)(practice.owner),
             )
         )
 
@@ -218,13 +309,23 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
         if orgs is not None and org_id not in orgs:
             continue
         ledger = by_municipality.get(org_id)
-        body = practice_texts_of[org_id] + offers_text[org_id] + (ledger["texts"] if ledger else [])
+        body = practice_texts_of[org_id] + offers_text[org_id]
         candidates.append(
             matchengine.Candidate(
                 key=f"municipality:{fact['code']}",
                 type="municipality",
                 name=fact["name"],
-                text={"title": fact["name"], "body": " ".join(body)},
+                # What it does and knows; its name counts only when a question names it
+                # (the engine's "named" signal), never through its letters (issue 12).
+                # Its partnerships' texts in a field of their own, lighter than its own
+                # practices and offers (weights.yaml field_weights): a partnership of five
+                # Twente municipalities is one text shared by all five.
+                text={
+                    "body": " ".join(body),
+                    "partnerships": " ".join(ledger["texts"] if ledger else []),
+                },
+                names=fact.get("names") or frozenset({fact["name"]}),
+                links=frozenset(ledger["partners"]) if ledger else frozenset(),
                 domains=frozenset(
                     practice_domains_of[org_id]
                     | offer_domains[org_id]
@@ -242,6 +343,8 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
             )
         )
 
+    with translation.override("nl"):
+        type_labels = {value: str(label) for value, label in register.Organisation.Type.choices}
     members = defaultdict(set)
     for network_id, member_id in _within(NetworkMembership.objects, "network_id", orgs).values_list(
         "network_id", "member_id"
@@ -254,16 +357,24 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
         .prefetch_related("domains")
     ):
         kind = "network" if organisation.type in NETWORK_TYPES else "institution"
+        domains = list(organisation.domains.all())
         candidates.append(
             matchengine.Candidate(
                 key=f"{kind}:{organisation.slug}",
                 type=kind,
                 name=organisation.name,
+                # What it is (its register type, in Dutch) and does; its name counts only
+                # as a whole name, through the "named" signal (issue 12). A register
+                # description is a sentence or two: the names of the policy domains it
+                # works in say more of what it knows (its practices count through the
+                # engine's "practice_evidence").
                 text={
-                    "title": f"{organisation.name} {organisation.short_name}",
-                    "body": f"{organisation.description_nl} {organisation.description_en}",
+                    "body": f"{type_labels.get(organisation.type, '')}. "
+                    f"{organisation.description_nl} {organisation.description_en} "
+                    + ". ".join(d.name_nl for d in domains),
                 },
-                domains=frozenset(d.slug for d in organisation.domains.all()),
+                names=frozenset(filter(None, [organisation.name, organisation.short_name])),
+                domains=frozenset(d.slug for d in domains) | practice_domains_of[organisation.pk],
                 linked_municipalities=frozenset(members[organisation.pk]),
                 level=organisation.level or None,
                 international=organisation.level == "international",
@@ -295,10 +406,8 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
                 key=f"place:{place_id}",
                 type="place",
                 name=f"{place.name} ({country.name_nl})",
-                text={
-                    "title": " ".join([place.name, *place.name_variants]),
-                    "body": f"{country.name_nl} {country.name_en} " + " ".join(entry["texts"]),
-                },
+                text={"body": f"{country.name_nl} {country.name_en} " + " ".join(entry["texts"])},
+                names=place_names(place.name, place.name_variants),
                 countries=frozenset({country.iso2}),
                 regions=frozenset({country.world_region.slug} if country.world_region_id else ()),
                 linked_municipalities=frozenset(entry["municipalities"]),
@@ -307,6 +416,39 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
             )
         )
     return candidates
+
+
+def protected_names() -> list[str]:
+    """Proper names that are no candidate but must not be split either (issue 12):
+    countries (Nieuw-Zeeland is not Zeeland) and provinces."""
+    names = []
+    for name_nl, name_en in register.Country.objects.values_list("name_nl", "name_en"):
+        names += [name for name in (name_nl, name_en) if name]
+    names += register.Province.objects.values_list("name", flat=True)
+    return sorted(set(names))
+
+
+def place_names(name: str, variants) -> frozenset[str]:
+    """The names a place abroad is recognised by in a question: its name and the variants
+    a Dutch or English writer could use. Left out: transliterations that share no word
+    with the name ("ka sa bu lan ka", "White House" for Casablanca), variants shorter
+    than four letters, and single words that are ordinary Dutch words (the lexicon)."""
+    from kennisschakel.matching.match_index import shared_analyzer
+
+    analyzer = shared_analyzer()
+    own = analyzer.name_words(name)
+    joined = "".join(own)
+    names = {name}
+    for variant in variants or ():
+        words = analyzer.name_words(variant)
+        if not words or not is_latin(variant) or len("".join(words)) < 4:
+            continue
+        if len(words) == 1:
+            if words == own or (words[0] not in analyzer.lexicon and len(words[0]) >= 4):
+                names.add(variant)
+        elif "".join(words) == joined or (set(words) & set(own) - analyzer.stopwords):
+            names.add(variant)
+    return frozenset(names)
 
 
 def asker_for(organisation_id: int) -> matchengine.Asker:

@@ -36,6 +36,11 @@ class MatchSerializer(serializers.Serializer):
     name = serializers.CharField()
     score = serializers.FloatField()
     explanation = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Remarks that are no reason for the suggestion, such as 'you already "
+        "work with …' (the asker's own partner or network).",
+    )
 
 
 class MatchView(APIView):

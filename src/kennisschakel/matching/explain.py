@@ -135,4 +135,35 @@ def sentence(reason) -> str:  # noqa: C901  (one branch per signal, on purpose)
         ) % {"count": count}
     if code == "outside_region":
         return _("outside your usual circle")
+    if code == "named":
+        return _("you name %(name)s in your question") % {"name": p.get("name")}
+    if code == "linked_to_named":
+        return _("linked to %(names)s, which you name") % {"names": ", ".join(p.get("names") or [])}
+    if code == "practice_evidence":
+        return _("known from the practice “%(practice)s”, which matches your question") % {
+            "practice": p.get("practice")
+        }
+    if code == "type_asked":
+        return _type_asked(p.get("type"))
     return code
+
+
+def _type_asked(kind) -> str:
+    if kind == "municipality":
+        return _("a municipality, as you ask")
+    if kind == "network":
+        return _("a network, as you ask")
+    if kind == "institution":
+        return _("a knowledge institution, as you ask")
+    if kind == "place":
+        return _("a place abroad, as you ask")
+    return _("an example from practice, as you ask")
+
+
+def note(reason, name: str) -> str:
+    """A remark that is no reason for the suggestion (``Match.notes``)."""
+    if reason.code == "already_partner":
+        if (reason.params or {}).get("via") == "network":
+            return _("you are already a member of %(name)s") % {"name": name}
+        return _("you already work with %(name)s") % {"name": name}
+    return reason.code

@@ -6,9 +6,16 @@ from kennisschakel.matching.models import Offer, Question
 from kennisschakel.matching.services import MAX_QUESTION_LENGTH, validate_question_text
 from kennisschakel.partnerships.models import ExchangeForm
 from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
+from kennisschakel.register.widgets import CountriesField
 
 
 class _KnowledgeItemForm(forms.ModelForm):
+    # Countries typed by name with an autocomplete, not a multi-select of every country.
+    countries = CountriesField(
+        label=_("Countries of interest"),
+        required=False,
+        help_text=_("Type a country's name and choose; separate countries with commas."),
+    )
     transfer = forms.MultipleChoiceField(
         label=_("Kind of knowledge"),
         required=False,
@@ -25,7 +32,6 @@ class _KnowledgeItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["domains"].queryset = PolicyDomain.objects.order_by("name_nl")
-        self.fields["countries"].queryset = Country.objects.order_by("name_nl")
         self.fields["regions"].queryset = WorldRegion.objects.all()
         self.fields["text"].widget = forms.Textarea(
             attrs={"rows": 5, "maxlength": MAX_QUESTION_LENGTH}
@@ -56,7 +62,6 @@ class QuestionForm(_KnowledgeItemForm):
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}),
             "domains": forms.SelectMultiple(attrs={"size": 6}),
-            "countries": forms.SelectMultiple(attrs={"size": 6}),
             "regions": forms.CheckboxSelectMultiple,
             "answer": forms.Textarea(attrs={"rows": 3}),
         }
@@ -88,7 +93,6 @@ class OfferForm(_KnowledgeItemForm):
         fields = ["title", "text", "international", "domains", "countries", "regions", "active"]
         widgets = {
             "domains": forms.SelectMultiple(attrs={"size": 6}),
-            "countries": forms.SelectMultiple(attrs={"size": 6}),
             "regions": forms.CheckboxSelectMultiple,
         }
 
@@ -118,8 +122,10 @@ class TryForm(forms.Form):
     def clean_text(self):
         from django.core.exceptions import ValidationError
 
+        from kennisschakel.matching.services import validate_match_text
+
         try:
-            return validate_question_text(self.cleaned_data["text"])
+            return validate_match_text(self.cleaned_data["text"])
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
 

@@ -79,7 +79,10 @@ def build() -> tuple[matchengine.Matcher, int]:
     facts = adapter._municipal_facts()
     ledger = adapter._partnership_facts(facts)
     candidates = adapter.build_candidates(facts, ledger)
-    return matchengine.Matcher(candidates, analyzer=shared_analyzer()), seq
+    matcher = matchengine.Matcher(
+        candidates, analyzer=shared_analyzer(), names=adapter.protected_names()
+    )
+    return matcher, seq
 
 
 def rebuild() -> dict:

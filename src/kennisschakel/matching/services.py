@@ -18,6 +18,7 @@ from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.matching import adapter, explain, rules
 from kennisschakel.matching.models import Introduction, Question
 from kennisschakel.register import models as register
+from kennisschakel.text.bilingual import translate_query
 from kennisschakel.text.folding import fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,6 +43,21 @@ def validate_question_text(text: str) -> str:
             % {"length": len(text), "max": MAX_QUESTION_LENGTH}
         )
     return text
+
+
+def validate_match_text(text: str) -> str:
+    """A question to match: as :func:`validate_question_text`, but a shorter one is
+    accepted when it names a country, or a municipality, place abroad or organisation
+    the matcher knows ("Dalian", "Ghana"): the name says what is asked (issue 12)."""
+    try:
+        return validate_question_text(text)
+    except ValidationError:
+        short = (text or "").strip()
+        if not short or len(short) >= MIN_QUESTION_LENGTH:
+            raise
+        if not (countries_in_text(short) or adapter.matcher().named_in(short)):
+            raise
+        return short
 
 
 @cache
@@ -77,6 +93,7 @@ class Suggestion:
     url: str = ""
     introducible: bool = False
     signals: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +102,7 @@ class Suggestion:
             "name": self.name,
             "score": round(self.score, 4),
             "explanation": self.explanation,
+            "notes": self.notes,
         }
 
 
@@ -113,15 +131,17 @@ def find_matches(
     types: set[str] | None = None,
 ) -> list[Suggestion]:
     """Ranked, explained suggestions for a question (validated first)."""
-    text = validate_question_text(text)
+    text = validate_match_text(text)
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(
             _("Ask for 1 to %(max)s suggestions, not %(limit)s.")
             % {"max": MAX_LIMIT, "limit": limit}
         )
-    asked_countries = set(countries or ()) | countries_in_text(text)
+    asked_countries = set(countries or ()) | countries_in_text(text)  # knows English names
+    # An English question is searched with its Dutch policy terms (text/bilingual.py).
+    searched = translate_query(text, translation.get_language()).text
     query = matchengine.Query(
-        text=text,
+        text=searched,
         international=international or bool(asked_countries),
         outside_circle=outside_circle,
         countries=frozenset(asked_countries),
@@ -158,6 +178,7 @@ def _suggestion(match: matchengine.Match) -> Suggestion:
         url=url,
         introducible=introducible,
         signals=dict(match.signals),
+        notes=[explain.note(reason, match.name) for reason in match.notes],
     )
 
 

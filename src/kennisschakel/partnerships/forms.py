@@ -14,6 +14,7 @@ from kennisschakel.partnerships.models import (
     PartnershipPartner,
 )
 from kennisschakel.partnerships.services import SideInput, parse_party, validate_activity
+from kennisschakel.register.widgets import PartyCombobox, PartyListCombobox
 
 # Organisation types that members can join (register.Organisation.type).
 NETWORK_TYPES = ["network", "knowledge_platform", "association"]
@@ -68,7 +69,11 @@ class ActivityForm(VersionedFormMixin, forms.Form):
     other_party = forms.CharField(
         label=_("With"),
         max_length=120,
-        help_text=_("A CBS code (GM0153), 'place: Münster, DE' or 'org: vng'."),
+        widget=PartyCombobox(),
+        help_text=_(
+            "A municipality, place abroad or organisation: type its name (Weert, Münster, "
+            "VNG) and choose, or a CBS code (GM0153)."
+        ),
     )
     own_direction = forms.ChoiceField(label=_("Your side"), choices=DIRECTIONS)
     own_participants = forms.IntegerField(
@@ -310,10 +315,11 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
 
     partners_text = forms.CharField(
         label=_("Partners"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=PartyListCombobox(attrs={"rows": 4}),
         help_text=_(
-            "One per line: a CBS code (GM0153), 'place: Münster, DE', 'country: IN' or "
-            "'org: vng'. Your own organisation is one of them."
+            "One per line: a municipality, place abroad or organisation by name (Weert, "
+            "Münster, Duitsland, VNG) or a CBS code (GM0153); a country as 'country: IN'. "
+            "Your own organisation is one of them."
         ),
     )
     policy_fields = forms.MultipleChoiceField(

@@ -20,6 +20,7 @@ from kennisschakel.partnerships.models import (
     Partnership,
     PartnershipPartner,
 )
+from kennisschakel.register import parties
 from kennisschakel.register.models import Country, ForeignPlace, Municipality, Organisation
 from kennisschakel.register.services import country_lookup, resolve_place
 
@@ -60,7 +61,8 @@ def party_text(party) -> str:
 
 def parse_party(text: str) -> PartyRef:
     """'GM0153' → Enschede; 'place: Münster, DE' → Münster; 'org: vng' → VNG;
-    'country: IN' (or 'country: India') → India as a whole.
+    'country: IN' (or 'country: India') → India as a whole; any other text is a name
+    ('Weert', 'Münster, Duitsland', 'VNG'), resolved whole by :func:`parties.resolve`.
 
     Raises ValidationError with a message that names what was not found.
     """
@@ -93,14 +95,27 @@ def parse_party(text: str) -> PartyRef:
                 _("No organisation '%(slug)s' is known.") % {"slug": value[4:].strip()}
             )
         return PartyRef(organisation=organisation)
+    code = parties.CBS_CODE.match(value)
+    if code is None:
+        # A name: 'Weert', 'Den Haag', 'Münster, Duitsland', 'VNG' (register/parties.py).
+        return _party_by_name(value)
     municipality = (
-        Municipality.objects.select_related("organisation").filter(cbs_code=value.upper()).first()
+        Municipality.objects.select_related("organisation")
+        .filter(cbs_code=f"GM{code.group(1)}")
+        .first()
     )
     if municipality is None:
         raise ValidationError(
             _("'%(code)s' is not the CBS code of a current municipality.") % {"code": value}
         )
     return PartyRef(organisation=municipality.organisation)
+
+
+def _party_by_name(value: str) -> PartyRef:
+    option = parties.resolve(value, kinds=parties.PARTY_KINDS)
+    if option.kind == parties.PLACE:
+        return PartyRef(place=ForeignPlace.objects.select_related("country").get(pk=option.pk))
+    return PartyRef(organisation=Organisation.objects.get(pk=option.pk))
 
 
 def _check_partnership(values: dict, partners: list[PartyRef]) -> None:
@@ -199,6 +214,9 @@ def answer_participation(partnership: Partnership, user, agree: bool) -> int:
     status = PartnershipPartner.Status.CONFIRMED if agree else PartnershipPartner.Status.DECLINED
     changed = sides.exclude(status=status).update(status=status)
     if changed:
+        from kennisschakel.partnerships.balance_cache import bump
+
+        bump()  # QuerySet.update() sends no signal: cached counts must move on
         claim_version(partnership)  # editors with the old partner list are warned
         # A QuerySet.update() sends no signal: tell the matcher's change log itself.
         from kennisschakel.matching.index_changes import record_change

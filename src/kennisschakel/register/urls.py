@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kennisschakel.register import contact_views, views
+from kennisschakel.register import contact_views, party_views, views
 
 app_name = "register"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
         name="organisation-edit",
     ),
     path("buitenland/", views.place_search, name="place-search"),
+    path("partijen/zoeken/", party_views.party_suggest, name="party-suggest"),
     path("buitenland/plaatsen/<int:pk>/", views.place_detail, name="place-detail"),
     path("landen/", views.country_list, name="country-list"),
     path("landen/<str:iso2>/", views.country_detail, name="country-detail"),

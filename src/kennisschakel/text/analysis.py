@@ -13,6 +13,11 @@ meets what an author wrote:
    *gemeente* both become *gemeent*. Tokens with digits or ``&`` are kept as is.
 5. **Compound parts** (:mod:`compounds`): a compound adds the stems of its parts,
    so *armoedebestrijding* is indexed as armoedebestrijd, armoed and bestrijd.
+6. **Name protection** (optional, ``names``): proper names (municipalities, places
+   abroad, organisations) are never split into parts, so *Waalwijk* is no match for
+   *wijk*; a name of several words (*Wijk bij Duurstede*, *Palo Alto*) becomes one
+   term (its folded words joined by a space, which no ordinary word can produce), so
+   it matches only as a whole name and never through one of its words.
 
 The result for a word depends only on the word (not on the corpus), so stored
 term counts stay valid; it is cached per distinct token.
@@ -22,7 +27,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 
 import Stemmer
@@ -35,6 +40,8 @@ from kennisschakel.text.lexicon import SHIPPED_WORD_ZIPF, Lexicon, dutch_lexicon
 # NFC-normalised first, so accents typed as combining marks stay inside words.
 TOKEN_PATTERN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 WORD_CACHE_SIZE = 1 << 18
+# Joins the words of a multi-word name into one term; tokens never contain it.
+NAME_JOIN = " "
 # The classic Snowball Dutch stemmer. PyStemmer 3's "dutch" is a newer, much more
 # aggressive algorithm that strips ge- prefixes: it conflates gebied with bieden
 # and reduces gezondheid to zon, which hurts precision in policy texts.
@@ -47,7 +54,8 @@ class DutchAnalyzer:
     ``lexicon`` maps known (folded) words to their Zipf frequency, for compound
     splitting; by default wordfreq's common Dutch words plus the shipped policy
     vocabulary (a plain set is accepted too: every word then counts as Zipf 3).
-    Safe to share between threads.
+    ``names``: proper names to protect (step 6); none by default. Safe to share
+    between threads.
     """
 
     def __init__(
@@ -55,6 +63,7 @@ class DutchAnalyzer:
         lexicon: Lexicon | set[str] | frozenset[str] | None = None,
         stopwords: frozenset[str] | set[str] | None = None,
         never_split: frozenset[str] | set[str] | None = None,
+        names: Iterable[str] = (),
     ):
         if isinstance(lexicon, set | frozenset):
             lexicon = dict.fromkeys(lexicon, SHIPPED_WORD_ZIPF)
@@ -62,13 +71,84 @@ class DutchAnalyzer:
         self.stopwords = frozenset(
             stopwords if stopwords is not None else read_word_list("stopwords_nl.txt")
         )
-        never_split = (
+        never_split = frozenset(
             never_split if never_split is not None else read_word_list("compound_exceptions.txt")
         )
-        self.splitter = CompoundSplitter(self.zipf, frozenset(never_split))
+        self._never_split = never_split
+        self._fold = lru_cache(maxsize=WORD_CACHE_SIZE)(fold)
+        # Name protection: single-word names are never split; multi-word names by their
+        # folded first word, longest first (merged by _merge_names).
+        single: set[str] = set()
+        self._multi_names: dict[str, list[tuple[str, ...]]] = {}
+        self._name_display: dict[str, str] = {}
+        self.names: tuple[str, ...] = tuple(dict.fromkeys(names))
+        for name in self.names:
+            words = self.name_words(name)
+            if len(words) == 1:
+                single.add(words[0])
+                if words[0] not in self.stopwords:
+                    self._name_display.setdefault(words[0], name)
+            elif len(words) > 1:
+                self._name_display.setdefault(NAME_JOIN.join(words), name)
+                options = self._multi_names.setdefault(words[0], [])
+                if words not in options:
+                    options.append(words)
+        for options in self._multi_names.values():
+            options.sort(key=lambda words: (-len(words), words))
+        self.splitter = CompoundSplitter(self.zipf, never_split | single)
         self._local = threading.local()  # PyStemmer objects are not thread-safe
         self.word_terms = lru_cache(maxsize=WORD_CACHE_SIZE)(self._word_terms)
-        self._fold = lru_cache(maxsize=WORD_CACHE_SIZE)(fold)
+
+    def with_names(self, names: Iterable[str]) -> "DutchAnalyzer":
+        """An analyzer like this one (same lexicon, stop words, exceptions) that also
+        protects ``names`` (step 6)."""
+        return DutchAnalyzer(
+            lexicon=self._lexicon if self._lexicon is not None else self.lexicon,
+            stopwords=self.stopwords,
+            never_split=self._never_split,
+            names=names,
+        )
+
+    # -- proper names ---------------------------------------------------------
+
+    def name_words(self, name: str) -> tuple[str, ...]:
+        """The folded words of a name as the analyzer sees them: 'Wijk bij Duurstede' →
+        ('wijk', 'bij', 'duurstede'); stop words kept (they are part of the name)."""
+        return tuple(self._fold(token) for token in TOKEN_PATTERN.findall(self.prepare(name)))
+
+    def name_term(self, name: str) -> str:
+        """The one term a protected name is indexed as (its stem when a single word)."""
+        words = self.name_words(name)
+        if len(words) == 1:
+            return self.term(words[0]) if words[0] not in self.stopwords else ""
+        return NAME_JOIN.join(words)
+
+    def name_display(self, term: str) -> str:
+        """A protected name's (normalised) word as the name is written ('palo alto' →
+        'Palo Alto', 'dalian' → 'Dalian'); any other word as it is."""
+        return self._name_display.get(term, term)
+
+    def _merge_names(self, tokens: list[str]) -> list[str]:
+        """``tokens`` with every known multi-word name joined into one token."""
+        multi = self._multi_names
+        if not multi:
+            return tokens
+        folded = [self._fold(token) for token in tokens]
+        if multi.keys().isdisjoint(folded):
+            return tokens
+        merged = []
+        position, count = 0, len(tokens)
+        while position < count:
+            for words in multi.get(folded[position], ()):
+                end = position + len(words)
+                if tuple(folded[position:end]) == words:
+                    merged.append(NAME_JOIN.join(words))
+                    position = end
+                    break
+            else:
+                merged.append(tokens[position])
+                position += 1
+        return merged
 
     @cached_property
     def lexicon(self) -> Lexicon:
@@ -149,8 +229,8 @@ class DutchAnalyzer:
 
     def words(self, text: str) -> list[str]:
         """The normalised words of ``text`` in order, stop words left out."""
-        normalised = map(self.normalise, TOKEN_PATTERN.findall(self.prepare(text)))
-        return [word for word in normalised if word]
+        tokens = self._merge_names(TOKEN_PATTERN.findall(self.prepare(text)))
+        return [word for word in map(self.normalise, tokens) if word]
 
     def main_terms(self, text: str) -> tuple[str, ...]:
         """One term per word, in order (no compound parts): used for phrases."""
@@ -166,7 +246,8 @@ class DutchAnalyzer:
         words = 0
         word_terms = self.word_terms
         get = counts.get
-        for token, count in Counter(TOKEN_PATTERN.findall(self.prepare(text))).items():
+        tokens = self._merge_names(TOKEN_PATTERN.findall(self.prepare(text)))
+        for token, count in Counter(tokens).items():
             terms = word_terms(token)
             if terms:
                 words += count

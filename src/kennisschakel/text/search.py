@@ -23,7 +23,45 @@ scores as its best alternative, an alternative as the mean of its terms'
 scores times its weight. Concepts add up, and the sum is multiplied by the
 fraction of concepts the document matches, so documents that match every word
 of a query come first. Matching is "any word" (OR): documents with only some
-words are still found, lower down.
+words are still found, lower down. That is the plain ranking; *coverage* below
+refines it.
+
+Coverage
+--------
+With ``coverage=True`` (the knowledge-bank search; the matchmaking engine keeps the
+plain ranking described above until it opts in):
+
+An alternative of several terms (a query compound's parts, a synonym phrase) is
+met only when the document holds *all* of them. Holding some of them is a partial
+match, of two kinds:
+
+* a query compound's first part, the most specific one, with or without other parts
+  (*klimaat* of *klimaatbeleid* in a text on *klimaatadaptatie*; *afval* and *project*
+  of *afvalscheidingsproject* in one on an *afvalproject*): on topic, but not what was
+  asked; score and coverage are multiplied by ``MODIFIER_FACTOR`` (coverage also by
+  the share of the parts before the head present);
+* anything else, notably a compound's head alone (the *zorg* of *jeugdzorg* in a text
+  about *mantelzorg*, the *economie* of *kenniseconomie*, the *beleid* of
+  *klimaatbeleid*) or one word of a synonym phrase: multiplied by ``PARTIAL_FACTOR``
+  (times the share of the terms present), far below a real match.
+
+A document's **coverage** is the share of the query's concepts it covers, each
+concept weighted by its own rarity (the idf of the documents that fully match it), so
+that a word found nearly everywhere (*gemeente*) matters little and an unknown word
+(a typo) matters most. The summed score is multiplied by the square of the coverage,
+so that among documents that cover less, covering more counts for more. Documents
+with a coverage of at least ``STRONG_COVERAGE`` are **strong** matches and always
+rank before the others (which merely *also mention* some of the words);
+``SearchResults.strong_total`` counts them, and ``strong_only`` keeps only them (the
+"all words" option).
+
+Not every document that shares a term is a result. A document is found when the
+concepts it *meets* (in full, or through a compound's modifiers) weigh at least
+``MIN_COVERAGE`` of the concepts the collection meets at all: a text that only shares
+a word found nearly everywhere (*gemeente*), or only the head of a query compound, is
+left out — also when nothing else is found: an empty result is more honest than
+*Harderwijk* answered with *wijk*, and the page then offers a spelling suggestion and
+a way to ask for help.
 
 Storage
 -------
@@ -49,6 +87,7 @@ import os
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +96,7 @@ from kennisschakel.text.analysis import DutchAnalyzer
 from kennisschakel.text.compounds import MIN_PART_LENGTH
 from kennisschakel.text.lookup import SlotMap, Vocabulary, write_sorted_terms
 from kennisschakel.text.query import DEFAULT_SYNONYM_WEIGHT, Concept, parse_query, query_terms
+from kennisschakel.text.spelling import SpellingVocabulary, is_form
 
 DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "negative_lessons": 1.0}
 OTHER_FIELDS = "*"
@@ -69,6 +109,21 @@ MAX_AVERAGE_DRIFT = 0.10
 # splitting query compounds (see compounds.py: parts need a frequency).
 CORPUS_WORD_ZIPF = 3.0
 SAT_CHUNK = 1 << 21  # postings per step when recomputing tf~, to bound memory
+# An alternative of several terms met only in part (a compound's head alone): its
+# score, and how far it covers its concept, are multiplied by this.
+PARTIAL_FACTOR = 0.2
+# A query compound met through its modifiers but without its head: related, not asked.
+MODIFIER_FACTOR = 0.5
+# A concept met at least this far (in full, or through all of a compound's modifiers,
+# or through one of two modifiers) makes a document a result.
+MEETS = MODIFIER_FACTOR / 2
+# Bits of the per-slot uint8 that counts an alternative's terms present (at most 63).
+COUNT_MASK, FIRST_FLAG, HEAD_FLAG = 63, 64, 128
+# Coverage (idf-weighted share of the query's concepts) of a strong match: all of
+# two or three equally rare concepts, three of four.
+STRONG_COVERAGE = 0.75
+# Least share of the (known) concepts' weight a document must meet in full to be found.
+MIN_COVERAGE = 0.1
 
 # Files of a saved index (see SearchIndex.save).
 INDEX_FORMAT = 1
@@ -82,6 +137,9 @@ SAVED_HEADROOM_FRACTION = 0.05
 # counted), so that BM25F's length normalisation does not punish compounds.
 # Terms never contain '#'.
 LENGTH_KEY = "#words"
+# In analysed term counts, the distinct (folded) words of a field as a list: the
+# vocabulary of spelling suggestions. Not a term: add_analysed takes it out.
+FORMS_KEY = "#forms"
 
 TermCounts = dict[str, dict[str, int]]
 
@@ -99,6 +157,8 @@ class Hit:
     id: int
     score: float
     matched_terms: list[str]
+    coverage: float = 1.0  # idf-weighted share of the query's concepts covered
+    strong: bool = True  # coverage >= STRONG_COVERAGE (always for an empty query)
 
 
 @dataclass
@@ -107,6 +167,35 @@ class SearchResults:
     hits: list[Hit]
     facet_counts: dict[str, dict[str, int]]
     query_terms: list[str]
+    strong_total: int = 0  # of ``total``, the strong matches (they come first)
+
+
+@cache
+def _partial_tables(terms: int, compound: bool) -> tuple[np.ndarray, np.ndarray]:
+    """For an alternative of ``terms`` terms, indexed by a slot's code (terms present +
+    FIRST_FLAG / HEAD_FLAG): the factor on its score and how far it meets the concept.
+    Partial matches: a compound's first part (its most specific) counts for
+    MODIFIER_FACTOR, anything else (its head alone, one word of a phrase) for
+    PARTIAL_FACTOR."""
+    codes = np.arange(256)
+    count = (codes & COUNT_MASK).astype(np.float32)
+    factors = np.full(256, PARTIAL_FACTOR, dtype=np.float32)
+    meets = (PARTIAL_FACTOR / terms) * count
+    if compound:
+        first = (codes & FIRST_FLAG) > 0
+        modifiers = count - ((codes & HEAD_FLAG) > 0)
+        factors[first] = MODIFIER_FACTOR
+        meets[first] = MODIFIER_FACTOR * modifiers[first] / (terms - 1)
+    full = count == terms
+    factors[full] = 1.0
+    meets[full] = 1.0
+    return factors, meets.astype(np.float32)
+
+
+def has_forms(term_counts: Mapping) -> bool:
+    """Whether stored term counts carry the words for spelling suggestions (counts
+    stored before they did are analysed again when indexed)."""
+    return any(FORMS_KEY in counts for counts in term_counts.values())
 
 
 class SearchIndex:
@@ -122,6 +211,7 @@ class SearchIndex:
         max_delta_docs: int = 2000,
         max_dead_fraction: float = 0.25,
         auto_compact: bool = True,
+        coverage: bool = False,
     ):
         self.analyzer = analyzer or DutchAnalyzer()
         weights = dict(field_weights or DEFAULT_FIELD_WEIGHTS)
@@ -138,6 +228,10 @@ class SearchIndex:
         # Off for an index opened from files: compacting would copy the shared base
         # into this process; the owner of the files compacts and saves instead.
         self.auto_compact = auto_compact
+        # Coverage scoring (see the module docstring); off: the sum of the concepts'
+        # scores times the share of concepts matched, every match counted (the ranking
+        # the matchmaking engine was tuned on).
+        self.coverage = coverage
         columns = len(self.field_names)
 
         # Per slot. Arrays grow by doubling; only [:self._slots] is in use.
@@ -152,6 +246,7 @@ class SearchIndex:
         self._facets: dict[str, dict[str, np.ndarray]] = {}  # name → value → bool per slot
 
         self._term_ids = Vocabulary()
+        self._spelling = SpellingVocabulary()  # the documents' words, for suggestions
         # Base postings, CSR by term id.
         self._base_offsets = np.zeros(1, dtype=np.int64)
         self._base_slots = np.zeros(0, dtype=np.int32)
@@ -278,12 +373,14 @@ class SearchIndex:
             "facets": facets,
             "meta": dict(meta or {}),
         }
+        self._spelling.save(directory)
         (directory / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         for path in directory.iterdir():
             with open(path, "rb") as file:
                 os.fsync(file.fileno())
         # What this process keeps using now matches the files.
         self._term_ids = Vocabulary.mapped(directory / "terms.bin", directory / "term_starts.bin")
+        self._spelling = SpellingVocabulary.open(directory)
         self._base_offsets = offsets
         self._base_slots = arrays["base_slots"]
         self._base_tf = arrays["base_tf"]
@@ -337,6 +434,7 @@ class SearchIndex:
         index._slot_of = SlotMap(load("sorted_ids"), load("sorted_slots"))
         index._length_sums = np.asarray(index._lengths[:size]).sum(axis=0, dtype=np.float64)
         index._term_ids = Vocabulary.mapped(directory / "terms.bin", directory / "term_starts.bin")
+        index._spelling = SpellingVocabulary.open(directory)
         index._base_offsets = load("base_offsets")
         index._base_slots = load("base_slots")
         index._base_tf = load("base_tf")
@@ -351,12 +449,14 @@ class SearchIndex:
     def analyse(self, fields: Mapping[str, str]) -> TermCounts:
         """Per-field term counts of a document; JSON-serialisable, so a caller can
         store them and later rebuild with :meth:`add_analysed` without analysing.
-        Each field also holds its word count under ``LENGTH_KEY``."""
+        Each field also holds its word count under ``LENGTH_KEY`` and its distinct
+        words (folded, sorted) under ``FORMS_KEY``, for spelling suggestions."""
         counts = {}
         for name, text in fields.items():
             terms, words = self.analyzer.analyse_with_length(text or "")
             if terms:
-                counts[name] = {**terms, LENGTH_KEY: words}
+                forms = sorted({w for w in self.analyzer.words(text) if is_form(w)})
+                counts[name] = {**terms, LENGTH_KEY: words, FORMS_KEY: forms}
         return counts
 
     # -- changes ------------------------------------------------------------
@@ -378,7 +478,10 @@ class SearchIndex:
         facets: Mapping[str, Iterable[str]] | None = None,
         sort_key: float = 0.0,
     ) -> None:
-        """Add (or replace) a document from term counts made by :meth:`analyse`."""
+        """Add (or replace) a document from term counts made by :meth:`analyse`.
+
+        Its words join the spelling vocabulary (a replaced document's words are not
+        taken out: document frequencies there are approximate until a rebuild)."""
         if doc_id in self._slot_of:
             self.remove(doc_id)
         slot = self._new_slot()
@@ -387,9 +490,13 @@ class SearchIndex:
         self._sort_keys[slot] = sort_key
         self._slot_of[doc_id] = slot
         term_ids = self._term_ids
+        forms: set[str] = set()
         for field_name, counts in term_counts.items():
             if not counts:
                 continue
+            if FORMS_KEY in counts:
+                forms.update(counts[FORMS_KEY])
+                counts = {term: count for term, count in counts.items() if term != FORMS_KEY}
             column = self._column.get(field_name, self._other_column)
             # The word count rides along as a pseudo-term: no query can ask for it.
             ids = [term_ids.get(term) for term in counts]
@@ -405,6 +512,8 @@ class SearchIndex:
             self._delta_columns.extend([column] * len(ids))
             self._delta_tf.extend(frequencies)
         self._length_sums += self._lengths[slot]
+        if forms:
+            self._spelling.add_document(forms)
         for name, values in (facets or {}).items():
             masks = self._facets.setdefault(name, {})
             for value in values:
@@ -620,8 +729,10 @@ class SearchIndex:
         offset: int = 0,
         facet_names: list[str] | None = None,
         allowed_ids: set[int] | None = None,
+        strong_only: bool = False,
     ) -> SearchResults:
-        """Documents matching ``query`` and ``filters``, best first.
+        """Documents matching ``query`` and ``filters``, best first: the strong
+        matches (see *Coverage* in the module docstring) before the others.
 
         ``filters``: AND across facet names, OR within a facet's values; a facet
         with no values does not filter. An empty query (or one of stop words
@@ -629,7 +740,8 @@ class SearchIndex:
         ``facet_counts`` (for ``facet_names``, default all) count the matches over
         every page, each facet under the filters of the *other* facets, so a
         filter's own alternatives keep their counts. ``allowed_ids`` restricts
-        the results (and counts) to those ids.
+        the results (and counts) to those ids. ``strong_only`` leaves out the
+        documents that only mention some of the query's concepts ("all words").
         """
         self._maybe_compact()
         size = self._slots
@@ -639,36 +751,92 @@ class SearchIndex:
             allowed[self._slot_of.slots_of(allowed_ids)] = True
             candidates &= allowed
         filter_masks = self._filter_masks(filters or {}, size)
-        concepts = parse_query(query, self.analyzer, self._corpus_zipf, self.synonym_weight)
+        concepts = self.parse(query)
         postings: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
-        scores = None
+        scores = strong = None
         if concepts:
-            scores = self._score(concepts, size, postings)
-            candidates &= scores > 0
+            if self.coverage:
+                scores, coverage, meaningful = self._score(concepts, size, postings)
+            else:
+                scores = self._score_any_word(concepts, size, postings)
+                coverage, meaningful = np.ones(size, dtype=np.float32), scores > 0
+            candidates &= meaningful
+            strong = coverage >= STRONG_COVERAGE - 1e-6
+            if strong_only:
+                candidates &= strong
         matches = candidates.copy()
         for mask in filter_masks.values():
             matches &= mask
 
+        total = int(np.count_nonzero(matches))
         if scores is None:
             order = self._blank_order()
             page = order[matches[order]][offset : offset + limit]
             hits = [Hit(int(self._ids[slot]), 0.0, []) for slot in page]
+            strong_total = total
         else:
-            page = self._top(np.flatnonzero(matches), scores, offset, limit)
+            page = self._top(np.flatnonzero(matches), scores, offset, limit, strong)
             hits = [
                 Hit(
                     int(self._ids[slot]),
                     float(scores[slot]),
                     self._matched_terms(int(slot), postings),
+                    float(coverage[slot]),
+                    bool(strong[slot]),
                 )
                 for slot in page
             ]
+            strong_total = int(np.count_nonzero(matches & strong))
         return SearchResults(
-            total=int(np.count_nonzero(matches)),
+            total=total,
             hits=hits,
             facet_counts=self._facet_counts(facet_names, candidates, filter_masks, filters or {}),
             query_terms=query_terms(concepts),
+            strong_total=strong_total,
         )
+
+    def parse(self, query: str) -> list[Concept]:
+        """The query's concepts, compounds split against the lexicon and this corpus."""
+        return parse_query(query, self.analyzer, self._corpus_zipf, self.synonym_weight)
+
+    # -- spelling -----------------------------------------------------------
+
+    def suggest(self, query: str) -> str | None:
+        """``query`` with each word the index cannot match replaced by the nearest word
+        the documents contain (*Bedoelde u …?*), or None when no word needs or finds a
+        replacement. The rest of the query is kept as typed."""
+        analyzer = self.analyzer
+        text = analyzer.prepare(query)
+        pieces: list[str] = []
+        position = 0
+        for token in analyzer.token_spans(text):
+            word = analyzer.normalise(token.group())
+            if not word or self._matches_anything(word):
+                continue
+            replacement = self._spelling.nearest(word, accept=self._in_live_document)
+            if replacement is not None:
+                pieces += [text[position : token.start()], replacement]
+                position = token.end()
+        if not pieces:
+            return None
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    def _in_live_document(self, word: str) -> bool:
+        """Whether the (normalised) word's own term is in a live document."""
+        return self._weighted_postings(self.analyzer.term(word), len(self._slot_of)) is not None
+
+    def _matches_anything(self, word: str) -> bool:
+        """Whether a query of this one (normalised) word matches a live document in
+        full through one of its alternatives (as typed, compound parts, synonyms)."""
+        if self._in_live_document(word):
+            return True
+        live = len(self._slot_of)
+        for concept in self.parse(word):
+            for alternative in concept.alternatives:
+                if all(self._weighted_postings(t, live) is not None for t in alternative.terms):
+                    return True
+        return False
 
     def _filter_masks(self, filters: Mapping[str, Iterable[str]], size: int):
         masks = {}
@@ -684,7 +852,134 @@ class SearchIndex:
             masks[name] = mask
         return masks
 
-    def _score(self, concepts: list[Concept], size: int, postings: dict) -> np.ndarray:
+    def _score(
+        self, concepts: list[Concept], size: int, postings: dict
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per slot: the score (summed concepts times coverage squared), the coverage,
+        and whether the concepts met weigh enough to make it a result."""
+        live = len(self._slot_of)
+        alive = self._alive[:size] if self._dead else None
+        total = np.zeros(size, dtype=np.float32)
+        covered = np.zeros(size, dtype=np.float32)
+        # The weight of the concepts met (in full or enough in part); the same as
+        # ``covered`` until a concept is met in part (made then, to save passes).
+        covered_met = None
+        weights = known_weights = 0.0
+        for concept in concepts:
+            # best: the concept's score; full: met in full by some alternative;
+            # partial: how far partial matches meet it (only where not in full).
+            # clean: the best score of the alternatives met in full (only kept apart
+            # from ``best`` once some alternative is met in part).
+            best = clean = partial = None
+            for alternative in concept.alternatives:
+                found = self._alternative(alternative, size, postings, live)
+                if found is None:
+                    continue
+                score, touched, met = found
+                if touched is None:
+                    if best is None:
+                        best = score
+                        continue
+                    if clean is not None:
+                        np.maximum(clean, score, out=clean)
+                    np.maximum(best, score, out=best)
+                    continue
+                score_in_full = score.copy()
+                score_in_full[touched] = 0.0
+                if best is None:
+                    best, clean = score, score_in_full
+                else:
+                    if clean is None:
+                        clean = best.copy()
+                    np.maximum(clean, score_in_full, out=clean)
+                    np.maximum(best, score, out=best)
+                if partial is None:
+                    partial = np.zeros(size, dtype=np.float32)
+                partial[touched] = np.maximum(partial[touched], met)
+            full = None if best is None else (clean if clean is not None else best) > 0
+            # The concept's weight: the idf of the documents matching it in full (an
+            # unknown word: as rare as can be).
+            full_matches = 0
+            if full is not None:
+                full_matches = int(np.count_nonzero(full if alive is None else full & alive))
+            weight = math.log(1.0 + (live - full_matches + 0.5) / (full_matches + 0.5))
+            weights += weight
+            if best is None:
+                continue
+            total += best
+            w = np.float32(weight)
+            if partial is not None and covered_met is None:
+                covered_met = covered.copy()
+            np.add(covered, w, out=covered, where=full)
+            if partial is None:
+                if full_matches:
+                    known_weights += weight
+                    if covered_met is not None:
+                        np.add(covered_met, w, out=covered_met, where=full)
+                continue
+            partial[full] = 0.0
+            covered += w * partial
+            meets = full | (partial >= MEETS)
+            if np.count_nonzero(meets if alive is None else meets & alive):
+                known_weights += weight
+                np.add(covered_met, w, out=covered_met, where=meets)
+        coverage = covered / np.float32(weights) if weights > 0 else covered
+        total *= coverage * coverage
+        if covered_met is None:
+            covered_met = covered
+        meaningful = covered_met > 0
+        meaningful &= covered_met >= np.float32(MIN_COVERAGE * known_weights * (1 - 1e-6))
+        return total, coverage, meaningful
+
+    def _alternative(self, alternative, size: int, postings: dict, live: int):
+        """One alternative's score per slot (partial matches weighed down), and the slots
+        it meets only in part with how far (None, None: met in full wherever it scores);
+        None: none of its terms is indexed."""
+        terms = tuple(dict.fromkeys(alternative.terms))
+        share = alternative.weight / len(terms)
+        several = len(terms) > 1
+        score = None
+        found, flags = [], []  # several terms: their slots, and per term its flag
+        for term in terms:
+            if term not in postings:
+                postings[term] = self._weighted_postings(term, live)
+            if postings[term] is None:
+                continue
+            slots, weighted = postings[term]
+            if score is None:
+                score = np.zeros(size, dtype=np.float32)
+            score[slots] += share * weighted
+            if several:
+                # Per slot: the number of terms present, plus a flag for a compound's
+                # first part and one for its head.
+                flag = 1
+                if alternative.compound and term == terms[0]:
+                    flag += FIRST_FLAG
+                elif alternative.compound and term == terms[-1]:
+                    flag += HEAD_FLAG
+                found.append(slots)
+                flags.append(np.full(len(slots), flag, dtype=np.float32))
+        if score is None:
+            return None
+        if not several:
+            return score, None, None
+        # One counting pass over the slots (faster than a scatter per term).
+        present = np.bincount(np.concatenate(found), weights=np.concatenate(flags), minlength=size)
+        touched = np.flatnonzero(present)
+        factors, meets = _partial_tables(len(terms), alternative.compound)
+        codes = present[touched].astype(np.uint8)
+        met = meets[codes]
+        in_part = met < 1.0
+        if not in_part.any():
+            return score, None, None
+        touched, codes = touched[in_part], codes[in_part]
+        score[touched] *= factors[codes]
+        return score, touched, met[in_part]
+
+    def _score_any_word(self, concepts: list[Concept], size: int, postings: dict) -> np.ndarray:
+        """Without coverage scoring: a concept scores as its best alternative, an
+        alternative as the mean of its terms' scores (present or not) times its weight;
+        the sum is multiplied by the share of the concepts matched."""
         live = len(self._slot_of)
         total = np.zeros(size, dtype=np.float32)
         matched = np.zeros(size, dtype=np.float32)
@@ -723,12 +1018,23 @@ class SearchIndex:
         idf = math.log(1.0 + (live - frequency + 0.5) / (frequency + 0.5))
         return slots, sat * np.float32(idf)
 
-    def _top(self, slots: np.ndarray, scores: np.ndarray, offset: int, limit: int) -> np.ndarray:
-        """The page of ``slots`` by score, then sort_key (desc), then id: deterministic."""
+    def _top(
+        self,
+        slots: np.ndarray,
+        scores: np.ndarray,
+        offset: int,
+        limit: int,
+        strong: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The page of ``slots`` by score, then sort_key (desc), then id: deterministic.
+        With ``strong`` (a mask per slot), the strong ones first."""
         wanted = offset + limit
         if wanted <= 0 or not len(slots):
             return slots[:0]
         values = scores[slots]
+        if strong is not None:  # lift the strong above every other score
+            values = values.astype(np.float64)
+            values[strong[slots]] += float(values.max()) + 1.0
         if len(slots) > wanted:
             # Keep everything tied with the last wanted score, so ties resolve by key.
             threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]

@@ -47,5 +47,7 @@ class Command(BaseCommand):
         for position, suggestion in enumerate(found, start=1):
             self.stdout.write(f"{position:2}. {suggestion.name} [{suggestion.type}] "
                               f"{suggestion.score:.3f}")  # fmt: skip
+            for line in suggestion.notes:
+                self.stdout.write(f"      ! {line}")
             for line in suggestion.explanation:
                 self.stdout.write(f"      - {line}")
