@@ -29,6 +29,7 @@ search builds one and saves it, under a file lock so parallel workers build it o
 """
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -279,6 +280,14 @@ class PracticeSearch:
 
     def delta_size(self) -> int:
         return self._index.delta_docs if self._index is not None else 0
+
+    @contextmanager
+    def current_index(self):
+        """The opened index, up to date with the database, held for the ``with`` block
+        (for callers that ask it more than one thing, e.g. *vergelijkbare praktijken*)."""
+        with self._lock:
+            self._refresh()
+            yield self._index
 
     # -- keeping the index in step with the database ------------------------
 

@@ -58,16 +58,6 @@ class SimilarPractice:
     shared_words: list[str] = field(default_factory=list)
 
 
-def _document_frequency(index, term: str) -> int:
-    """In how many indexed practices ``term`` occurs (dead slots of removed ones
-    included: a bound, and only used to rank words)."""
-    public = getattr(index, "document_frequency", None)
-    if public is not None:
-        return int(public(term))
-    found = index._postings(term)  # the engine offers no public look-up (yet)
-    return 0 if found is None else len(found[0])
-
-
 def _everyday_factor(zipf: float | None) -> float:
     """Everyday words (*jaar*, *geven*, *staan*: Zipf ≥ 5) say little about a practice,
     however rare they are in a small knowledge bank; policy words (*armoede*, *loket*)
@@ -114,7 +104,7 @@ def key_words(
     own = practice.pk in index
     scored = []
     for term in sorted(weights, key=lambda t: (-weights[t], t))[:MAX_CANDIDATES]:
-        frequency = _document_frequency(index, term)
+        frequency = index.document_frequency(term)
         others = frequency - 1 if own else frequency
         if others <= 0 or frequency > MAX_DOCUMENT_SHARE * total:
             continue  # shared with no other practice, or with too many
@@ -133,9 +123,7 @@ def similar_practices(practice: Practice, limit: int = DEFAULT_LIMIT) -> list[Si
     """Up to ``limit`` published practices most like ``practice`` (never itself)."""
     analyser = shared_analyzer()
     candidates = _candidates(practice, analyser)
-    with practice_search._lock:
-        practice_search._refresh()
-        index = practice_search._index
+    with practice_search.current_index() as index:
         keys = key_words(practice, index, candidates=candidates)
         if not keys:
             return []

@@ -684,6 +684,12 @@ class SearchIndex:
             ),
         )
 
+    def document_frequency(self, term: str) -> int:
+        """In how many slots ``term`` occurs (dead slots of removed documents included:
+        an upper bound, for ranking words, e.g. *vergelijkbare praktijken*)."""
+        found = self._postings(term)
+        return 0 if found is None else len(found[0])
+
     def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Slots (ascending) holding ``term``, live or dead, with their tf~."""
         term_id = self._term_ids.get(term)
