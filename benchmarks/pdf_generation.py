@@ -17,9 +17,14 @@ the tree at DIR, e.g. the previous version, each in a process of its own with
    municipality answers: SYNTHETIC random answers that follow the routing, imported as a
    response CSV (``monitor.imports.import_responses``); and one open wave of this year
    that nobody has answered yet (the letters: one per municipality, 342);
-3. timed, ``--repeat`` times (the first run apart: it pays for fonts and imports):
-   * the analyst report of the newest wave: HTML (``report_context`` with the charts as
-     pictures, the template) and WeasyPrint (HTML → PDF bytes), separately;
+3. with the new code, the rendering processes started and warmed first, as
+   ``kennisschakel worker`` does when it starts (``files.pdf.start_pool``);
+4. timed, ``--repeat`` times (the first run apart: it pays for imports and whatever
+   was not warmed). Every report run is a report never made before: the caches of
+   computed reports and drawn charts are emptied first (new answers would do the same);
+   * the analyst report of the newest wave: HTML (``report_context``, the template; the
+     charts as pictures, or, with the new code, references drawn in the step after) and
+     WeasyPrint (HTML → PDF bytes, with the new code the charts too), separately;
    * the letters: new codes for the 342 municipalities, HTML, WeasyPrint, separately.
    With the new code the functions the background task runs are timed
    (``kennisschakel.monitor.pdfs``: the document in parts, laid out side by side by
@@ -215,7 +220,7 @@ def report_steps(wave):
     except ImportError:
         pdfs = None
     if pdfs is not None:  # parts laid out side by side (files/pdf.py), merged
-        return (lambda: pdfs.report_parts(wave)), pdfs.parts_to_pdf
+        return (lambda: pdfs.report_parts(wave)), getattr(pdfs, "report_to_pdf", pdfs.parts_to_pdf)
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
@@ -268,6 +273,28 @@ def pool_cpu_seconds() -> float:
     return pdf.last_pool_cpu_seconds
 
 
+def start_rendering_processes() -> int | None:
+    """What ``kennisschakel worker`` does at start (None for a tree without it)."""
+    try:
+        from kennisschakel.files.pdf import start_pool
+    except ImportError:
+        return None
+    return start_pool()
+
+
+def forget_reports() -> None:
+    """Empty the caches a report made before would be taken from."""
+    from django.core.cache import cache
+
+    from kennisschakel.monitor import charts
+
+    cache.clear()
+    for name in ("_draw_png", "_draw"):  # an older tree also cached the PDF's pictures
+        if hasattr(getattr(charts, name, None), "cache_clear"):
+            getattr(charts, name).cache_clear()
+    getattr(charts, "_png_cache", {}).clear()
+
+
 def pages_of(pdf: bytes) -> int:
     import io
 
@@ -288,10 +315,18 @@ def measure(args) -> None:
             f"data: {args.waves} closed waves + 1 open x 342 municipalities  "
             f"{time.perf_counter() - started:6.1f} s"
         )
+        started = time.perf_counter()
+        warmed = start_rendering_processes()
+        if warmed is not None:
+            seconds = time.perf_counter() - started
+            print(f"rendering processes started and warmed (as the worker does): {warmed}  "
+                  f"{seconds:6.1f} s")  # fmt: skip
         for name, steps in (("report", report_steps(wave)), ("letters", letters_steps(open_wave))):
             html_step, pdf_step = steps
             html_times, pdf_times, cpu_times = [], [], []
             for run in range(args.repeat + 1):
+                if name == "report":
+                    forget_reports()
                 started = time.perf_counter()
                 html = html_step()
                 middle = time.perf_counter()

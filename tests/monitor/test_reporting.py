@@ -269,6 +269,18 @@ def test_chart_marks_suppressed_columns_and_has_a_title(wave):
     assert len(ids) == len(set(ids))
 
 
+def test_pdf_chart_references_become_the_charts_drawn_here(wave):
+    """The PDF's HTML names each chart; the rendering process draws the same picture."""
+    tables = [t for t in reporting.wave_report(wave) if charts.has_chart(t)][:3]
+    keys = [charts.table_chart_key(t, {}, 5, title=t.id) for t in tables]
+    html = "".join(f'<img src="{charts.chart_reference(key)}">' for key in keys)
+    drawn = charts.draw_referenced_charts(html)
+    pictures = re.findall(r'src="([^"]+)"', drawn)
+    assert pictures == [charts.png_of_key(key) for key in keys]
+    assert all(p.startswith("data:image/png;base64,") for p in pictures)
+    assert len(set(pictures)) == 3 and charts.chart_reference("") == ""
+
+
 # --------------------------------------------------------------------------- who sees what
 
 

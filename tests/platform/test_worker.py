@@ -90,6 +90,7 @@ def test_max_tasks_stops_after_that_many(committed_db, keep_signal_handlers):
 def _worker_process(*args) -> subprocess.Popen:
     """The real command in its own process, on the test database (committed data)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="tests.settings")
+    env["KENNISSCHAKEL_PDF_PROCESSES"] = "2"
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = (
@@ -123,6 +124,8 @@ def test_sigterm_lets_the_running_task_finish_then_exits(committed_db):
         if worker.poll() is None:
             worker.kill()
     assert worker.returncode == 0, output
+    # It serves the files queue: the PDF processes started (and loaded fonts) first.
+    assert "PDF rendering processes ready: 2" in output
     assert "shutting down gracefully" in output
     finished = DBTaskResult.objects.get(pk=result.id)
     assert finished.status == TaskResultStatus.SUCCESSFUL and finished.return_value == "finished"

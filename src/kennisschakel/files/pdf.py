@@ -9,6 +9,10 @@ rendering processes import only this module).
   own WeasyPrint run, on the cores the machine has) and the parts are merged with pypdf.
   ``KENNISSCHAKEL_PDF_PROCESSES`` (environment) sets the pool size; 1 lays out in the
   calling process.
+* A part may still need work that belongs with its layout (``prepare``: the report's
+  charts are drawn there), so that it too is done side by side. ``start_pool()`` starts
+  the pool ahead of the first document (``kennisschakel worker`` does, at start): each
+  process loads WeasyPrint's and matplotlib's fonts then, not in the first user's wait.
 """
 
 import base64
@@ -64,11 +68,36 @@ def render(html: str, images: dict | None = None) -> bytes:
     return HTML(string=html, url_fetcher=OwnImagesOnly()).write_pdf()
 
 
-def _render_part(html: str) -> tuple[bytes, float]:  # in a pool process
-    import time
+def _render_part(html: str, prepare: Callable[[str], str] | None) -> tuple[bytes, float]:
+    import time  # in a pool process
 
     started = time.process_time()
-    return render(html), time.process_time() - started
+    return render(prepare(html) if prepare else html), time.process_time() - started
+
+
+#: A page with text in bold and italic: laying it out loads the fonts the documents use.
+_WARM_UP_HTML = "<p>Kennisschakel <b>vet</b> <i>cursief</i> 0123456789 €</p>"
+
+
+def warm_up_process() -> None:
+    """Load what the first document would otherwise pay for: WeasyPrint's fonts and
+    matplotlib's font cache and Agg renderer (each a second or more on first use)."""
+    render(_WARM_UP_HTML)
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # pictures are optional for this module
+        return
+    figure = Figure(figsize=(1, 1))
+    figure.subplots().bar([0], [1], label="x")
+    figure.legend()
+    figure.savefig(io.BytesIO(), format="png", dpi=20)
+
+
+def _started(_index: int) -> int:  # in a pool process, after warm_up_process
+    import time
+
+    time.sleep(0.2)  # busy a moment, so that the next job goes to another process
+    return os.getpid()
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -79,14 +108,36 @@ def _executor() -> ProcessPoolExecutor:
         # forkserver: the pool's processes start from a clean process that has loaded
         # WeasyPrint once, never from the worker with its open database connections.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "kennisschakel.files.pdf"])
-        _pool = ProcessPoolExecutor(max_workers=processes(), mp_context=context)
+        context.set_forkserver_preload(["weasyprint", "matplotlib", "kennisschakel.files.pdf"])
+        _pool = ProcessPoolExecutor(
+            max_workers=processes(), mp_context=context, initializer=warm_up_process
+        )
     return _pool
 
 
-def render_parts(parts: list[str], progress: Callable[[int, int], None] | None = None) -> bytes:
+def start_pool() -> int:
+    """Start the pool's processes now and let each load its fonts; how many answered.
+    0 when documents are laid out in the calling process (one rendering process)."""
+    global _pool
+    if processes() < 2:
+        return 0
+    try:
+        # As many jobs as processes, submitted at once: each busy process makes the
+        # pool start another, so every one of them runs its warm-up.
+        return len(set(_executor().map(_started, range(processes()))))
+    except BrokenProcessPool:
+        _pool = None
+        return 0
+
+
+def render_parts(
+    parts: list[str],
+    progress: Callable[[int, int], None] | None = None,
+    prepare: Callable[[str], str] | None = None,
+) -> bytes:
     """Several HTML documents → one PDF, their pages in order; ``progress(done, total)``
-    after each part."""
+    after each part. ``prepare(html) -> html`` runs on each part just before its layout,
+    in the same process (a module-level function of a module without Django)."""
     from pypdf import PdfWriter
 
     global _pool, last_pool_cpu_seconds
@@ -95,7 +146,7 @@ def render_parts(parts: list[str], progress: Callable[[int, int], None] | None =
     pdfs: list[bytes | None] = [None] * total
     if processes() > 1 and total > 1:
         try:
-            futures = {_executor().submit(_render_part, html): index
+            futures = {_executor().submit(_render_part, html, prepare): index
                        for index, html in enumerate(parts)}  # fmt: skip
             for done, future in enumerate(as_completed(futures), start=1):
                 pdfs[futures[future]], cpu = future.result()
@@ -107,7 +158,7 @@ def render_parts(parts: list[str], progress: Callable[[int, int], None] | None =
             pdfs = [None] * total
     for index, html in enumerate(parts):
         if pdfs[index] is None:
-            pdfs[index] = render(html)
+            pdfs[index] = render(prepare(html) if prepare else html)
             if progress:
                 progress(index + 1, total)
     if total == 1:

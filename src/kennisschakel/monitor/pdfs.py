@@ -6,7 +6,8 @@ worker runs the kinds registered here. Each kind checks who may have the file wi
 same rule as the page it comes from.
 
 Speed (benchmarks/pdf_generation.py): the HTML is rendered in Python, WeasyPrint lays
-it out. The letters are laid out in chunks (progress per chunk, merged with pypdf).
+it out. The report and the letters are laid out in parts, side by side (progress per
+part, merged with pypdf); the report's charts are drawn in the same processes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 
 from kennisschakel.files import pdf
 from kennisschakel.files.kinds import FileKind, register
-from kennisschakel.monitor import rules, services
+from kennisschakel.monitor import charts, rules, services
 from kennisschakel.monitor.models import Invitation, Wave
 
 PDF_DOCUMENT = "monitor/benchmark_document.html"
@@ -44,6 +45,11 @@ def parts_to_pdf(parts: list[str], progress=None) -> bytes:
     return pdf.render_parts(parts, progress)
 
 
+def report_to_pdf(parts: list[str], progress=None) -> bytes:
+    """The report's parts → one PDF; each part's charts are drawn where it is laid out."""
+    return pdf.render_parts(parts, progress, prepare=charts.draw_referenced_charts)
+
+
 def _wave(job) -> Wave:
     wave = (
         Wave.objects.select_related("instrument", "size_scheme")
@@ -58,11 +64,6 @@ def _wave(job) -> Wave:
 # --------------------------------------------------------------------------- the report
 
 
-def report_html(wave: Wave) -> str:
-    """The whole report as one HTML document (pictures inline)."""
-    return report_parts(wave, parts=1)[0]
-
-
 def _weight(table: dict) -> int:
     """Roughly how much a table gives WeasyPrint to lay out."""
     rows = len(table["rows"]) + sum(len(c["rows"]) for c in table["comparisons"])
@@ -71,10 +72,13 @@ def _weight(table: dict) -> int:
 
 def report_parts(wave: Wave, parts: int | None = None) -> list[str]:
     """The report as ``parts`` HTML documents of about equal weight (split between tables),
-    laid out side by side by the pool in ``files.pdf`` and merged in order."""
+    laid out side by side by the pool in ``files.pdf`` and merged in order. Charts are
+    references (``charts.chart_reference``) that ``report_to_pdf`` draws."""
     from kennisschakel.monitor.report_views import report_context
 
-    parts = parts or pdf.processes()
+    # Two parts per process, each taken as a process comes free: drawing and layout
+    # stay balanced on every core (benchmarks/pdf_generation.py); one part without a pool.
+    parts = parts or (pdf.processes() * 2 if pdf.processes() > 1 else 1)
     context = report_context(wave, chart_format="png")
     context.update(layout=PDF_DOCUMENT, pdf=True)
     tables = context["tables"]
@@ -115,8 +119,8 @@ def _make_report(job, progress):
         progress(done, total + 1, _("Laying out the PDF: part %(done)s of %(total)s ready.")
                  % {"done": done, "total": total})  # fmt: skip
 
-    progress(0, len(parts) + 1, _("Laying out the PDF…"))
-    return parts_to_pdf(parts, laid_out)
+    progress(0, len(parts) + 1, _("Drawing the charts and laying out the PDF…"))
+    return report_to_pdf(parts, laid_out)
 
 
 def _report_access(request, job) -> bool:

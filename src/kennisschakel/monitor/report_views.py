@@ -74,9 +74,10 @@ def _display_table(
                 "cells": [survey.round_half_up(row.values.get(c), decimals) for c in table.columns],
             }
         )
-    chart = chart_png = ""
+    chart = chart_key = ""
     if chart_format and chart_format != "url" and table.kind != "text_count":
-        draw = charts.table_chart_svg if chart_format == "svg" else charts.table_chart_png
+        # The PDF's PNG pictures are drawn where its parts are laid out (pdfs.py).
+        draw = charts.table_chart_svg if chart_format == "svg" else charts.table_chart_key
         chart = draw(
             table,
             labels,
@@ -87,7 +88,7 @@ def _display_table(
             language=current_language(),
         )
         if chart_format == "png":
-            chart, chart_png = "", chart
+            chart, chart_key = "", chart
     return {
         "id": table.id,
         "anchor": table.id.replace(".", "-"),
@@ -102,7 +103,7 @@ def _display_table(
         "chart_url": chart_format == "url"
         and table.kind != "text_count"
         and charts.has_chart(table),
-        "chart_png": chart_png,
+        "chart_png": charts.chart_reference(chart_key),
         "comparisons": [_display_comparison(entry, labels) for entry in comparisons],
     }
 
