@@ -34,19 +34,18 @@ test-postgres: $(STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
 
 # Matchmaking quality on the labelled questions (src/kennisschakel/matching/data/evaluation.yaml),
-# in a database of its own with the reference and demo data; fails below nDCG@10 = 0.8 or
-# hit@5 = 0.95, or on a must-not item in a top 10 (measured 2026-12-03: 0.838, 0.981, none;
-# issue 12's target is nDCG@10 0.85). Then knowledge-bank search on its labelled queries
-# (knowledge/data/search_cases.yaml, docs/search.md): fails below nDCG@10 = 0.9 (measured
-# 0.947); SEARCH_EVAL_ARGS=--strict-negatives also fails on a must-not practice in a top 10
-# (4 queries still have one: issue 12's note).
+# in a database of its own with the reference and demo data; fails below nDCG@10 = 0.85 or
+# hit@5 = 0.95, or on a must-not item in a top 10 (issue 12's floors; measured 2026-12-03:
+# 0.850, 0.972, none). Then knowledge-bank search on its labelled queries
+# (knowledge/data/search_cases.yaml, docs/search.md): fails below nDCG@10 = 0.85 or on a
+# must-not practice in a top 10 (measured 0.953, none).
 EVAL_DB := sqlite:///$(CURDIR)/var/eval.sqlite3
 eval: $(STAMP)
 	mkdir -p var && rm -f var/eval.sqlite3
 	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel migrate --no-input -v0
 	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel seed > /dev/null
-	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_matching --min-ndcg 0.8 --min-hit5 0.95 --strict-negatives $(EVAL_ARGS)
-	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_search --min-ndcg 0.9 $(SEARCH_EVAL_ARGS)
+	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_matching --min-ndcg 0.85 --min-hit5 0.95 --strict-negatives $(EVAL_ARGS)
+	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_search --min-ndcg 0.85 --strict-negatives $(SEARCH_EVAL_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

@@ -202,14 +202,15 @@ def main() -> None:
     parser.add_argument(
         "--coverage",
         action="store_true",
-        help="rank with coverage of the query's concepts, as the knowledge-bank search does "
-        "(issue 12; trees before it lack the option)",
+        help="index and rank as the knowledge-bank search does since issue 12: coverage of "
+        "the query's concepts and compound-part markers in the postings (trees before it "
+        "lack the options)",
     )
     args = parser.parse_args()
     print(f"SYNTHETIC corpus: {args.docs} generated practices (not real data)\n")
 
     documents = timed("generate documents", lambda: synthetic_documents(args.docs))
-    index = SearchIndex(coverage=True) if args.coverage else SearchIndex()
+    index = SearchIndex(coverage=True, part_markers=True) if args.coverage else SearchIndex()
     timed("load lexicon and synonyms", lambda: (index.analyzer.lexicon, index.analyzer.synonyms))
     counts = timed(
         "analyse (text → term counts)", lambda: [index.analyse(d.fields) for d in documents]

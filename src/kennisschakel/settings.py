@@ -170,7 +170,7 @@ AUTHENTICATION_BACKENDS = [
     "kennisschakel.accounts.backends.EmailBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "core:mine"  # Mijn Kennisschakel: what waits for the user
 LOGOUT_REDIRECT_URL = "core:home"
 
 AUTH_PASSWORD_VALIDATORS = [

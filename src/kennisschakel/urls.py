@@ -3,9 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kennisschakel.core.views import favicon
+
 urlpatterns = [
     path("", include("kennisschakel.core.urls")),
     path("taal/", set_language, name="set_language"),
+    # Browsers ask for /favicon.ico whatever the page says: the same picture, no 404.
+    path("favicon.ico", favicon, name="favicon"),
     path("account/", include("kennisschakel.accounts.urls")),
     path("api/v1/", include("kennisschakel.core.api.urls")),
     path("beheer/", admin.site.urls),

@@ -17,7 +17,7 @@ def test_login_with_email_any_case(client, enschede_contributor):
         LOGIN, {"username": enschede_contributor.email.upper(), "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("core:mine")  # Mijn Kennisschakel
     body = client.get(reverse("accounts:profile")).content.decode()
     assert enschede_contributor.email in body
     assert "Enschede" in body

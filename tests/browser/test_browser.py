@@ -90,7 +90,7 @@ def log_in(page, live_server, user):
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/account/profiel/")
+    page.wait_for_url("**/mijn/")  # Mijn Kennisschakel after login
 
 
 def shot(page, name):
@@ -110,7 +110,7 @@ def test_login_filter_and_switch_language(browser_page, live_server, make_user):
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url("**/account/profiel/")
+    page.wait_for_url("**/mijn/")  # Mijn Kennisschakel after login
     assert page.get_by_text("Weert").first.is_visible()
     shot(page, "profile")
 

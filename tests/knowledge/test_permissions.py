@@ -68,6 +68,13 @@ def test_owner_edits_through_site_and_history_is_kept(client, enschede_contribut
         "Schuldhulp aan de keukentafel",
         "Schuldhulp aan de keukentafel, vernieuwd",
     ]
+    # The history on the page names fields by their labels and the person, in Dutch.
+    client.cookies["django_language"] = "nl"
+    page = client.get(practice.get_absolute_url()).content.decode()
+    history = page.split("<h3>Geschiedenis</h3>", 1)[1].split("</ul>", 1)[0]
+    assert enschede_contributor.get_short_name() in history
+    assert "titel" in history and "maturity" not in history and "–:" not in history
+    assert "Kennisschakel (import)" in history  # the first version, made without a person
 
 
 def test_drafts_are_visible_only_to_the_owner(

@@ -253,11 +253,15 @@ def consent_url(w, v):
 MATRIX: dict[tuple[str, str], Op | Public] = {
     # ------------------------------------------------------------------ site basics
     ("core:home", "GET"): public("core:home"),
+    ("core:sources", "GET"): public("core:sources"),
+    ("favicon", "GET"): public("favicon"),
     # The system status and index rebuilds (core/status/): facilitators only.
     ("core:status", "GET"): Op(FACILITATORS, path("core:status"), NONE),
     ("core:status-rebuild", "POST"): Op(
         FACILITATORS, path("core:status-rebuild", "zoekindex"), NONE
     ),
+    # Mijn Kennisschakel (core/mine.py): the page after login, for anyone with an account.
+    ("core:mine", "GET"): Op(LOGGED_IN, path("core:mine"), NONE),
     ("set_language", "POST"): public("set_language", data={"language": "en", "next": "/"}),
     ("accounts:login", "GET"): public("accounts:login"),
     ("accounts:login", "POST"): public("accounts:login", data={"username": "x@x.nl"}),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kennisschakel.text.search import Document, SearchIndex
+from kennisschakel.text.search import ANALYSIS_KEY, Document, SearchIndex
 
 
 @pytest.fixture
@@ -238,7 +238,9 @@ def test_analysed_counts_are_json_serialisable(index):
 
     counts = index.analyse({"title": "Armoedebestrijding", "body": "", "summary": "W&I"})
     assert json.loads(json.dumps(counts)) == counts
-    assert set(counts) == {"title", "summary"}
+    # The fields with words, and the signature of the analysis that made them.
+    assert set(counts) == {"title", "summary", ANALYSIS_KEY}
+    assert counts[ANALYSIS_KEY] == index.analyzer.signature
 
 
 def test_a_query_of_unknown_words_finds_nothing(index):

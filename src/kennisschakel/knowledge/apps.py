@@ -18,3 +18,6 @@ class KnowledgeConfig(AppConfig):
 
         connect()  # number every write that changes the search index
         warmup.register("search_index")(warm_up)  # opened before gunicorn forks
+        from kennisschakel.knowledge import waiting
+
+        waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)

@@ -33,7 +33,12 @@ def saved_seq(store: IndexStore, generation: str) -> int:
 def publish(store: IndexStore, index: SearchIndex, seq: int) -> str:
     """Save ``index`` (built up to change ``seq``) as the current generation, then drop
     the change log that no kept generation needs."""
-    meta = {"seq": seq, "database": database_identity(), "built_at": time.time()}
+    meta = {
+        "seq": seq,
+        "database": database_identity(),
+        "built_at": time.time(),
+        "analysis": index.analyzer.signature,  # see DutchAnalyzer.signature
+    }
     generation = store.publish(index, meta=meta)
     SearchIndexState.objects.filter(pk=1).update(base_seq=seq)
     # A process may still be reading from the previous generation: keep its changes.
@@ -49,11 +54,15 @@ def rebuild(full: bool = True, store: IndexStore | None = None) -> dict:
     started = time.perf_counter()
     with store.build_lock():
         current = store.current()
+        if not full and current is not None:
+            # A generation analysed otherwise (older analysis, other names) is rebuilt.
+            meta = saved_meta(store, current)
+            full = meta.get("analysis") != shared_analyzer(refresh=True).signature
         if full or current is None:
             index, seq = build_index()
             changed = len(index)
         else:
-            index = store.open(current, analyzer=shared_analyzer())
+            index = store.open(current, analyzer=shared_analyzer(), part_markers=True)
             seq = current_seq()
             changed = apply_changes(index, int(index.meta.get("seq", 0)), seq)
             if not changed:

@@ -12,6 +12,14 @@ cache. The database stays the single source of truth:
   loads the few practices changed since into its in-memory delta. A deleted or
   unpublished practice is in the log like any other change.
 
+Proper names are protected (issue 12): the names of municipalities, organisations,
+provinces, countries and places abroad in the register, and the parts of the world in
+``text/data/region_names.txt``, are never split into parts and a name of several words
+is one term, so *wijk* finds no *Waalwijk* and *Wijk bij Duurstede* no text that merely
+says *wijk*. The names are read from the register when a process first analyses a text
+and again when an index is built; practices analysed under other names (or an older
+analysis, see ``DutchAnalyzer.signature``) are analysed again when an index is built.
+
 Each practice is also found by the (Dutch) names of its own policy domains, indexed
 as a field of their own ("domains") when the practice is indexed, so *burgerparticipatie*
 finds the practices filed under that domain even where the text says it differently.
@@ -43,9 +51,11 @@ from kennisschakel.knowledge.models import Adoption, Practice, SearchIndexChange
 from kennisschakel.knowledge.rendering import plain_text
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
+from kennisschakel.text.analysis import DutchAnalyzer
 from kennisschakel.text.bilingual import translate_query
 from kennisschakel.text.index_store import IndexStore
-from kennisschakel.text.search import SearchIndex, has_forms
+from kennisschakel.text.lexicon import read_word_list
+from kennisschakel.text.search import SearchIndex, is_current, merge_fields
 from kennisschakel.text.snippets import highlight
 
 FACETS = ["domain", "size_class", "province", "maturity", "negative", "adopted", "kind"]
@@ -91,16 +101,66 @@ def prepare_for_search(practice: Practice) -> None:
 _ANALYSER: SearchIndex | None = None
 
 
-def _analyser_index() -> SearchIndex:
-    global _ANALYSER
-    if _ANALYSER is None:
-        _ANALYSER = SearchIndex()
+def protected_names() -> list[str]:
+    """The proper names a search matches only as whole names (see the module docstring):
+    municipalities (official and common name), organisations (name and short name),
+    provinces, countries (Dutch and English), places abroad, and parts of the world."""
+    names = set(read_word_list("region_names.txt"))
+    for values in (
+        register.Municipality.objects.values_list("name", "common_name"),
+        register.Organisation.objects.values_list("name", "short_name"),
+        register.Province.objects.values_list("name"),
+        register.Country.objects.values_list("name_nl", "name_en"),
+        register.ForeignPlace.objects.values_list("name"),
+    ):
+        for row in values:
+            names.update(name for name in row if name)
+    return sorted(names)
+
+
+_NAMES_STATE: tuple | None = None
+
+
+def _names_state() -> tuple:
+    """A cheap fingerprint of the register's names (counts, highest ids, last change):
+    the names are read again only when it moved."""
+    from django.db.models import Count, Max
+
+    state = []
+    for model in (
+        register.Municipality,
+        register.Organisation,
+        register.Province,
+        register.Country,
+        register.ForeignPlace,
+    ):
+        aggregates = {"n": Count("pk"), "top": Max("pk")}
+        if any(f.name == "updated_at" for f in model._meta.fields):
+            aggregates["changed"] = Max("updated_at")
+        state.append(tuple(sorted(model.objects.aggregate(**aggregates).items())))
+    return tuple(state)
+
+
+def _analyser_index(refresh: bool = False) -> SearchIndex:
+    """The process's analysing index (no documents): its analyzer protects the names in
+    the register as they were when first asked, or now with ``refresh``."""
+    global _ANALYSER, _NAMES_STATE
+    if _ANALYSER is None or refresh:
+        state = _names_state()
+        if _ANALYSER is not None and state == _NAMES_STATE:
+            return _ANALYSER
+        base = _ANALYSER.analyzer if _ANALYSER is not None else DutchAnalyzer()
+        analyzer = base.with_names(protected_names())
+        if _ANALYSER is None or analyzer.signature != _ANALYSER.analyzer.signature:
+            _ANALYSER = SearchIndex(analyzer=analyzer, part_markers=True)
+        _NAMES_STATE = state
     return _ANALYSER
 
 
-def shared_analyzer():
-    """One analyser per process (its lexicon takes a while to load)."""
-    return _analyser_index().analyzer
+def shared_analyzer(refresh: bool = False) -> DutchAnalyzer:
+    """One analyser per process (its lexicon takes a while to load); with ``refresh`` it
+    protects the names in the register now (a new one when they changed)."""
+    return _analyser_index(refresh).analyzer
 
 
 # -- from practices to index documents ----------------------------------------
@@ -172,10 +232,13 @@ def add_practices(index: SearchIndex, practices: list[Practice]) -> None:
     facets = _facets_for(practices, names)
     for practice in practices:
         terms = practice.search_terms
-        if not terms or not has_forms(terms):  # never analysed, or before forms were kept
+        # Never analysed, or by another analysis (older, or under other names).
+        if not is_current(terms, index.analyzer):
             terms = index.analyse(practice_fields(practice))
         if practice.pk in names:
-            terms = {**terms, **index.analyse({DOMAINS_FIELD: ". ".join(names[practice.pk])})}
+            # Labels: met in full they find the practice, a compound's part alone does not.
+            labels = index.analyse({DOMAINS_FIELD: ". ".join(names[practice.pk])}, labels=True)
+            terms = merge_fields(terms, labels)
         sort_key = (practice.published_at or practice.created_at or timezone.now()).timestamp()
         index.add_analysed(practice.pk, terms, facets[practice.pk], sort_key)
 
@@ -213,7 +276,8 @@ def build_index() -> tuple[SearchIndex, int]:
     in the index and applied again from the log, which is harmless (a re-add replaces).
     """
     seq = current_seq()
-    index = SearchIndex(analyzer=shared_analyzer(), auto_compact=False)
+    analyzer = shared_analyzer(refresh=True)
+    index = SearchIndex(analyzer=analyzer, auto_compact=False, part_markers=True)
     practices = _indexed_practices().filter(status=Practice.Status.PUBLISHED).order_by("pk")
     iterator = practices.iterator(chunk_size=BUILD_CHUNK)
     while chunk := list(islice(iterator, BUILD_CHUNK)):
@@ -302,10 +366,15 @@ class PracticeSearch:
         if generation != self._generation:
             self._open(store, generation)
             seq = current_seq()
-        if seq < self._seq or self._index.meta.get("database") != database_identity():
+        if (
+            seq < self._seq
+            or self._index.meta.get("database") != database_identity()
+            or self._index.meta.get("analysis") != self._index.analyzer.signature
+        ):
             # The database is behind the saved index (restored from a backup; in tests,
             # rolled back), or the index is another database's (same var directory,
-            # other DATABASE_URL): build one from this database as it is now.
+            # other DATABASE_URL), or it was analysed otherwise (an older analysis, other
+            # protected names): build one from this database as it is now.
             self._open(store, publish_new_index(store))
             seq = current_seq()
         if seq > self._seq:
@@ -314,7 +383,11 @@ class PracticeSearch:
 
     def _open(self, store: IndexStore, generation: str) -> None:
         # Coverage scoring: strong matches first, a compound's head alone is no match.
-        index = store.open(generation, analyzer=shared_analyzer(), coverage=True)
+        analyzer = shared_analyzer()
+        meta = _saved_meta(store, generation)
+        if meta.get("analysis") != analyzer.signature:
+            analyzer = shared_analyzer(refresh=True)  # the register's names have changed?
+        index = store.open(generation, analyzer=analyzer, coverage=True, part_markers=True)
         self._index, self._generation = index, generation
         self._seq = int(index.meta.get("seq", 0))
 
@@ -406,6 +479,12 @@ def snippet(practice: Practice, query: str, analyser, terms=None) -> str:
     return body if "<mark>" in body else summary
 
 
+def _saved_meta(store: IndexStore, generation: str) -> dict:
+    from kennisschakel.knowledge.index_build import saved_meta
+
+    return saved_meta(store, generation)
+
+
 def database_identity() -> str:
     """Which database an index was built from: a process opens only its own database's."""
     settings_dict = connection.settings_dict
@@ -422,6 +501,7 @@ def publish_new_index(store: IndexStore) -> str:
         if current is not None:
             meta = saved_meta(store, current)
             usable = meta.get("database") == database_identity()
+            usable = usable and meta.get("analysis") == shared_analyzer(refresh=True).signature
             if usable and int(meta.get("seq", 0)) <= current_seq():
                 return current
         index, seq = build_index()
@@ -443,6 +523,8 @@ def warm_up() -> None:
         return
     meta = saved_meta(store, generation)
     if meta.get("database") != database_identity() or int(meta.get("seq", 0)) > current_seq():
+        return
+    if meta.get("analysis") != shared_analyzer().signature:
         return
     with practice_search._lock:
         practice_search._open(store, generation)

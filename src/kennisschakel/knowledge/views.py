@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import can_create, can_edit
 from kennisschakel.core.versioning import VersionConflict
-from kennisschakel.knowledge import services
+from kennisschakel.knowledge import history, services
 from kennisschakel.knowledge.downloads import serve_file
 from kennisschakel.knowledge.facets import describe_facets, parse_filters
 from kennisschakel.knowledge.forms import (
@@ -146,7 +146,7 @@ def practice_detail(request, slug):
             "can_adopt": can_adopt(request.user, practice),
             "can_reply": any(can_reply(request.user, a) for a in adoptions[:1]),
             "reply_form": ReplyForm(),
-            "revisions": practice.revisions.select_related("user")[:10]
+            "revisions": history.readable(practice.revisions.select_related("user")[:10])
             if can_edit(request.user, practice)
             else [],
             "foreign_places": practice.foreign_places.select_related("country"),

@@ -79,6 +79,7 @@ from kennisschakel.matchengine.entities import (
     NameTable,
     ambiguous_names,
     asked_types,
+    asked_types_and_words,
     filler_terms,
 )
 from kennisschakel.matchengine.model import (
@@ -113,6 +114,32 @@ INHERITING_TYPES = frozenset({MUNICIPALITY, NETWORK, INSTITUTION})
 # measured against the best of their own type (Weights.type_balance).
 SHORT_TEXT_TYPES = frozenset({NETWORK, INSTITUTION})
 _SIGNAL_ORDER = {name: position for position, name in enumerate(SIGNALS)}
+# Signals that say how relevant a candidate is to the question (with the topic and
+# practice_evidence); the others in CONTEXT_SIGNALS say how fit or experienced it is, and
+# count in full only for a candidate relevant enough (Weights.relevance_gate).
+# The domains a question is marked with are part of what it asks, like its countries.
+RELEVANCE_SIGNALS = frozenset(
+    {"domain", "partnership_in_country", "located_in_country", "named", "linked_to_named"}
+)
+CONTEXT_SIGNALS = frozenset(
+    {
+        "same_size",
+        "same_urbanity",
+        "same_province",
+        "nearby",
+        "border",
+        "evaluated",
+        "maturity",
+        "adoptions",
+        "experience_years",
+        "place_linked",
+        "works_internationally",
+        "seeks_your_offer",
+        "network_members",
+    }
+)
+# Not gated either way: outside_region (and the inside_circle malus), what the asker asked
+# for by switching "buiten de vaste kring" on; measured slightly better ungated.
 
 
 def log_share(count: int, saturation: int) -> float:
@@ -335,7 +362,9 @@ class Matcher:
         if asker is not None and asker.municipality:
             # "Wij in Weert …": the asker naming itself asks for nothing linked to it.
             named.pop(f"{MUNICIPALITY}:{asker.municipality}", None)
-        text = self.topic_text(query.text, self._known_names(named, asker))
+        text = self.topic_text(
+            query.text, self._known_names(named, asker), self.asking_words(query.text)
+        )
 
         self._index.with_terms = False
         try:
@@ -361,7 +390,7 @@ class Matcher:
         evidence = self._practice_evidence(scores, scale, own, query.types)
         extra |= evidence.keys() - scores.keys()
 
-        signals = _Signals(self, query, asker, named, evidence)
+        signals = _Signals(self, query, asker, named, evidence, gated=has_text)
         ranked = []
         for doc_id in scores.keys() | extra:
             candidate = self._records[doc_id]
@@ -454,6 +483,12 @@ class Matcher:
         """The candidate types the question asks for (data/asked_types.txt)."""
         return asked_types(self.analyzer.name_words(text))
 
+    def asking_words(self, text: str) -> dict[str, str]:
+        """The compounds with which the question asks for a kind of suggestion ("welk
+        *stedennetwerk*", "we zoeken een *plattelandsgemeente*"), each with its modifier
+        (*steden*, *plattelands*): the topic is searched with the modifier instead."""
+        return asked_types_and_words(self.analyzer.name_words(text))[1]
+
     # -- names and filler (issue 12) ---------------------------------------------
 
     def named_in(self, text: str) -> dict[str, str]:
@@ -474,18 +509,28 @@ class Matcher:
             for name in names_of(candidate)
         )
 
-    def topic_text(self, text: str, known: frozenset[str] = frozenset()) -> str:
+    def topic_text(
+        self,
+        text: str,
+        known: frozenset[str] = frozenset(),
+        asking: dict[str, str] | None = None,
+    ) -> str:
         """The question without its filler words (data/question_filler.txt) and without
-        the ``known`` name terms (the asker's own partners it names), for the text
-        search; the whole question when nothing else is left."""
+        the ``known`` name terms (the asker's own partners it names), each compound that
+        asks for a kind of suggestion (``asking``, :meth:`asking_words`) replaced by its
+        modifier, for the text search; the whole question when nothing else is left."""
         analyzer = self.analyzer
         kept = []
         dropped = False
+        asking = asking or {}
         for word in analyzer.words(text):
             term = analyzer.term(word)
             if (NAME_JOIN not in word and term in self._filler) or term in known:
                 dropped = True
                 continue
+            if NAME_JOIN not in word and word in asking:
+                dropped = True
+                word = asking[word]
             kept.append(word)
         if not dropped:
             return text
@@ -655,6 +700,7 @@ class _Signals:
         asker: Asker | None,
         named: dict | None = None,
         evidence: dict | None = None,
+        gated: bool = False,
     ):
         self.matcher = matcher
         self.evidence = {
@@ -703,6 +749,9 @@ class _Signals:
             "type_asked": bool(self.asked),
         }
         self.topic_weight = weights.topic
+        # No gate for a question without searchable words (browsing: nothing to be
+        # relevant to) or with the gate switched off.
+        self.gate = weights.relevance_gate if gated else 0.0
         self.evidence_weight = weights.practice_evidence
         # Per candidate type, the signals that can apply to it (a place has no
         # partnership abroad, only a network has members...), as (name, weight, method).
@@ -740,10 +789,24 @@ class _Signals:
         # How well it matches the question's words, directly or through its practices:
         # what type_asked scales (the kind asked for is no reason by itself).
         self._relevance = max(topic if own > 0 else 0.0, inherited[1] if inherited else 0.0)
+        relevance = self._relevance
+        found_signals = []
         for name, weight, compute in self.active[candidate.type]:
             found = compute(candidate)
             if found is not None and found[0] > 0:
-                contributions.append((name, weight * found[0], found[1]))
+                found_signals.append((name, weight * found[0], found[1]))
+                if name in RELEVANCE_SIGNALS:
+                    relevance = max(relevance, found[0])
+        # Context signals (resemblance, experience) rank what is relevant to the
+        # question; they do not make a candidate relevant: below ``relevance_gate`` they
+        # count in proportion to its relevance (issue 12).
+        gate = min(1.0, relevance / self.gate) if self.gate > 0 else 1.0
+        for name, value, params in found_signals:
+            if gate < 1.0 and name in CONTEXT_SIGNALS:
+                value *= gate
+                if value <= 0:
+                    continue
+            contributions.append((name, value, params))
         return contributions
 
     # -- what the question asks -------------------------------------------------

@@ -112,6 +112,7 @@ class Weights:
     region_factor: float = 0.5
     linked_evidence_factor: float = 0.5
     type_balance: float = 0.4
+    relevance_gate: float = 0.25
     adoptions_saturation: int = 10
     years_saturation: int = 15
     place_links_saturation: int = 5
@@ -150,7 +151,7 @@ def validate(weights: Weights) -> None:
             raise ValueError(f"{name!r} must be a positive integer, not {value!r}.")
     if not _is_number(weights.region_factor) or not 0 <= weights.region_factor <= 1:
         raise ValueError(f"'region_factor' must lie between 0 and 1: {weights.region_factor!r}.")
-    for name in ("linked_evidence_factor", "type_balance"):
+    for name in ("linked_evidence_factor", "type_balance", "relevance_gate"):
         factor = getattr(weights, name)
         if not _is_number(factor) or not 0 <= factor <= 1:
             raise ValueError(f"{name!r} must lie between 0 and 1: {factor!r}.")

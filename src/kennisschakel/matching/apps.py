@@ -18,3 +18,6 @@ class MatchingConfig(AppConfig):
 
         connect()  # number every write that changes a matcher candidate
         warmup.register("match_index")(warm_up)
+        from kennisschakel.matching import waiting
+
+        waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)

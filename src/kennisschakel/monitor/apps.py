@@ -8,4 +8,9 @@ class MonitorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from kennisschakel.monitor import rules  # noqa: F401  (registers permission rules)
+        from kennisschakel.monitor import (
+            rules,  # noqa: F401  (registers permission rules)
+            waiting,
+        )
+
+        waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)

@@ -11,4 +11,7 @@ class PartnershipsConfig(AppConfig):
         from kennisschakel.partnerships import (
             balance_cache,  # noqa: F401  (ledger signals)
             rules,  # noqa: F401  (registers edit rules)
+            waiting,
         )
+
+        waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)

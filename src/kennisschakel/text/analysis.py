@@ -10,19 +10,27 @@ meets what an author wrote:
    *Ä*, *é* and *ë* match *a*, *e*, *e*.
 3. **Stop words** (``data/stopwords_nl.txt``) and one-character tokens are dropped.
 4. **Stemming** with the classic Snowball Dutch stemmer (PyStemmer): *gemeenten* and
-   *gemeente* both become *gemeent*. Tokens with digits or ``&`` are kept as is.
+   *gemeente* both become *gemeent*. A few words whose stem is that of an unrelated
+   word keep a term of their own (``data/stem_overrides.txt``: the verb *zorgen* is
+   no *zorg*). Tokens with digits or ``&`` are kept as is.
+   Snowball leaves the plurals of words in *-ie* alone (*missies*, *categorieën*); they
+   are first reduced to the singular (:func:`singular_ie`), so *missies* meets *missie*.
 5. **Compound parts** (:mod:`compounds`): a compound adds the stems of its parts,
    so *armoedebestrijding* is indexed as armoedebestrijd, armoed and bestrijd.
 6. **Name protection** (optional, ``names``): proper names (municipalities, places
    abroad, organisations) are never split into parts, so *Waalwijk* is no match for
    *wijk*; a name of several words (*Wijk bij Duurstede*, *Palo Alto*) becomes one
    term (its folded words joined by a space, which no ordinary word can produce), so
-   it matches only as a whole name and never through one of its words.
+   it matches only as a whole name and never through one of its words; the protected
+   names it contains count as its parts (*Universiteit Twente* is also found as *Twente*,
+   *Wijk bij Duurstede* never as *wijk*).
 
-The result for a word depends only on the word (not on the corpus), so stored
-term counts stay valid; it is cached per distinct token.
+The result for a word depends only on the word and the protected names (not on the
+corpus), so stored term counts stay valid while :attr:`DutchAnalyzer.signature` (the
+analysis version and the names) is unchanged; it is cached per distinct token.
 """
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -34,7 +42,13 @@ import Stemmer
 
 from kennisschakel.text.compounds import MIN_PART_LENGTH, CompoundSplitter, ZipfLookup
 from kennisschakel.text.folding import fold
-from kennisschakel.text.lexicon import SHIPPED_WORD_ZIPF, Lexicon, dutch_lexicon, read_word_list
+from kennisschakel.text.lexicon import (
+    DATA_DIR,
+    SHIPPED_WORD_ZIPF,
+    Lexicon,
+    dutch_lexicon,
+    read_word_list,
+)
 
 # Letters/digits, optionally joined by '&' to more letters/digits. Text is
 # NFC-normalised first, so accents typed as combining marks stay inside words.
@@ -46,6 +60,34 @@ NAME_JOIN = " "
 # aggressive algorithm that strips ge- prefixes: it conflates gebied with bieden
 # and reduces gezondheid to zon, which hurts precision in policy texts.
 STEMMER_ALGORITHM = "dutch_porter"
+# Bumped whenever the terms a word yields change (stored term counts are then analysed
+# again when an index is built; see DutchAnalyzer.signature).
+ANALYSIS_VERSION = 3
+# Plurals of words in -ie that Snowball does not stem: missies, categorieen (folded).
+MIN_IE_PLURAL_LENGTH = 6
+
+
+def read_stem_overrides(name: str = "stem_overrides.txt") -> dict[str, str]:
+    """Word → term pairs from ``data/<name>`` (one pair a line, '#' comments): words
+    whose Snowball stem is that of an unrelated word (*zorgen* the verb → *zorg*)."""
+    overrides = {}
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) == 2:
+            overrides[fold(fields[0])] = fold(fields[1])
+    return overrides
+
+
+def singular_ie(word: str) -> str:
+    """The singular of a (folded) plural of a word in *-ie*: missies → missie,
+    categorieen → categorie; any other word as it is. Short words are left alone
+    (*vries*, *bries* are no plurals)."""
+    if len(word) >= MIN_IE_PLURAL_LENGTH:
+        if word.endswith("ies"):
+            return word[:-1]
+        if word.endswith("ieen"):
+            return word[:-2]
+    return word
 
 
 class DutchAnalyzer:
@@ -76,6 +118,7 @@ class DutchAnalyzer:
         )
         self._never_split = never_split
         self._fold = lru_cache(maxsize=WORD_CACHE_SIZE)(fold)
+        self._stem_overrides = read_stem_overrides()
         # Name protection: single-word names are never split; multi-word names by their
         # folded first word, longest first (merged by _merge_names).
         single: set[str] = set()
@@ -95,6 +138,7 @@ class DutchAnalyzer:
                     options.append(words)
         for options in self._multi_names.values():
             options.sort(key=lambda words: (-len(words), words))
+        self._single_names = frozenset(single - self.stopwords)
         self.splitter = CompoundSplitter(self.zipf, never_split | single)
         self._local = threading.local()  # PyStemmer objects are not thread-safe
         self.word_terms = lru_cache(maxsize=WORD_CACHE_SIZE)(self._word_terms)
@@ -170,10 +214,23 @@ class DutchAnalyzer:
         return self.lexicon.get(word)
 
     def stem(self, word: str) -> str:
+        override = self._stem_overrides.get(word)
+        if override is not None:
+            return override
         stemmer = getattr(self._local, "stemmer", None)
         if stemmer is None:
             stemmer = self._local.stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM)
-        return stemmer.stemWord(word)
+        return stemmer.stemWord(singular_ie(word))
+
+    @cached_property
+    def signature(self) -> str:
+        """Identifies what this analyzer makes of a text: the analysis version and the
+        protected names. Term counts stored under another signature are stale."""
+        digest = hashlib.sha1(usedforsecurity=False)
+        for name in sorted(self.names):
+            digest.update(name.encode())
+            digest.update(b"\n")
+        return f"{ANALYSIS_VERSION}:{digest.hexdigest()[:16]}"
 
     def normalise(self, token: str) -> str:
         """Folded form of a raw token; '' when it is a stop word or too short."""
@@ -194,6 +251,14 @@ class DutchAnalyzer:
         word = self.normalise(token)
         if not word:
             return ()
+        if NAME_JOIN in word:
+            # A name of several words; as its parts, the names it contains
+            # (*Universiteit Twente* is also *Twente*), never its other words.
+            terms = [word]
+            for part in word.split(NAME_JOIN):
+                if part in self._single_names and self.term(part) not in terms:
+                    terms.append(self.term(part))
+            return tuple(terms)
         terms = [self.term(word)]
         for part in self.splitter.parts(word):
             part_term = self.stem(part)
@@ -227,6 +292,27 @@ class DutchAnalyzer:
         positions fit the text that is shown (for highlighting)."""
         return TOKEN_PATTERN.finditer(text)
 
+    def term_spans(self, text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, terms) of each word of ``text`` (pass ``prepare(text)``), a
+        protected name of several words as one span with its one term: what a snippet
+        marks."""
+        spans = list(TOKEN_PATTERN.finditer(text))
+        multi = self._multi_names
+        position, count = 0, len(spans)
+        while position < count:
+            token = spans[position]
+            options = multi.get(self._fold(token.group()), ()) if multi else ()
+            for words in options:
+                end = position + len(words)
+                folded = tuple(self._fold(span.group()) for span in spans[position:end])
+                if folded == words:
+                    yield token.start(), spans[end - 1].end(), (NAME_JOIN.join(words),)
+                    position = end
+                    break
+            else:
+                yield token.start(), token.end(), self.word_terms(token.group())
+                position += 1
+
     def words(self, text: str) -> list[str]:
         """The normalised words of ``text`` in order, stop words left out."""
         tokens = self._merge_names(TOKEN_PATTERN.findall(self.prepare(text)))
@@ -242,7 +328,15 @@ class DutchAnalyzer:
 
     def analyse_with_length(self, text: str) -> tuple[dict[str, int], int]:
         """Term counts of ``text`` and its number of (non-stop) words."""
+        counts, words, _whole = self.analyse_parts(text)
+        return counts, words
+
+    def analyse_parts(self, text: str) -> tuple[dict[str, int], int, set[str]]:
+        """Term counts of ``text``, its number of (non-stop) words, and the terms that
+        occur as a word's own (main) term; the others occur only as compound parts
+        (the *zorg* of a text that only says *jeugdzorg*)."""
         counts: dict[str, int] = {}
+        whole: set[str] = set()
         words = 0
         word_terms = self.word_terms
         get = counts.get
@@ -251,6 +345,7 @@ class DutchAnalyzer:
             terms = word_terms(token)
             if terms:
                 words += count
+                whole.add(terms[0])
                 for term in terms:
                     counts[term] = get(term, 0) + count
-        return counts, words
+        return counts, words, whole

@@ -45,6 +45,15 @@ match, of two kinds:
   *klimaatbeleid*) or one word of a synonym phrase: multiplied by ``PARTIAL_FACTOR``
   (times the share of the terms present), far below a real match.
 
+A document's term may come only from the parts of its own compounds (its *zorg* only
+from *verslavingszorg*), or from a label rather than its text (the name of a category it
+is filed under, *Wmo en zorg*). Documents analysed with ``part_markers`` carry a marker
+for such terms (``PART_MARK`` + term), and a query compound met in part *only* through
+such terms weighs next to nothing (``PART_ONLY_FACTOR``) and does not make a document a
+result: *zorgverzekeraar* is not met by *verslavingszorg*. (A query
+compound whose every part the document holds, in whatever words, is met in full:
+*schuldhulp* in *schuldhulpverlening*.)
+
 A document's **coverage** is the share of the query's concepts it covers, each
 concept weighted by its own rarity (the idf of the documents that fully match it), so
 that a word found nearly everywhere (*gemeente*) matters little and an unknown word
@@ -112,6 +121,10 @@ SAT_CHUNK = 1 << 21  # postings per step when recomputing tf~, to bound memory
 # An alternative of several terms met only in part (a compound's head alone): its
 # score, and how far it covers its concept, are multiplied by this.
 PARTIAL_FACTOR = 0.2
+# A query compound met in part only through terms a document holds only as parts of its
+# own compounds (or in labels, see PART_MARK): its score is multiplied by this, and it
+# does not meet the concept (alone it makes no result).
+PART_ONLY_FACTOR = 0.05
 # A query compound met through its modifiers but without its head: related, not asked.
 MODIFIER_FACTOR = 0.5
 # A concept met at least this far (in full, or through all of a compound's modifiers,
@@ -133,6 +146,14 @@ MANIFEST = "manifest.json"
 SAVED_HEADROOM_MIN = 1024
 SAVED_HEADROOM_FRACTION = 0.05
 
+# In analysed term counts (with part_markers), a term of a field that occurs there only
+# as a compound part also appears with this prefix (count 1). A document holds one
+# posting of the marked term when every field that has the term marks it. Terms never
+# contain '~'.
+PART_MARK = "~"
+# In analysed term counts, a top-level key (not a field) holding the analyzer's
+# signature: counts stored under another signature are analysed again (is_current).
+ANALYSIS_KEY = "#analysis"
 # In analysed term counts, the number of words of a field (compound parts not
 # counted), so that BM25F's length normalisation does not punish compounds.
 # Terms never contain '#'.
@@ -195,7 +216,31 @@ def _partial_tables(terms: int, compound: bool) -> tuple[np.ndarray, np.ndarray]
 def has_forms(term_counts: Mapping) -> bool:
     """Whether stored term counts carry the words for spelling suggestions (counts
     stored before they did are analysed again when indexed)."""
-    return any(FORMS_KEY in counts for counts in term_counts.values())
+    return any(
+        FORMS_KEY in counts
+        for name, counts in term_counts.items()
+        if not name.startswith("#") and isinstance(counts, Mapping)
+    )
+
+
+def merge_fields(term_counts: Mapping, more: Mapping) -> dict:
+    """Analysed term counts of one document with the fields of ``more`` added (a field
+    of the same name replaced); the analysis signature stays that of ``term_counts``.
+    Which terms the document holds only as compound parts is decided over all its
+    fields when it is indexed (add_analysed)."""
+    merged = {**term_counts, **{k: v for k, v in more.items() if k != ANALYSIS_KEY}}
+    if ANALYSIS_KEY not in term_counts and ANALYSIS_KEY in more:
+        merged[ANALYSIS_KEY] = more[ANALYSIS_KEY]
+    return merged
+
+
+def is_current(term_counts: Mapping, analyzer: DutchAnalyzer) -> bool:
+    """Whether stored term counts were made by an analyzer like ``analyzer`` (same
+    analysis version and protected names, see DutchAnalyzer.signature) and carry the
+    words for spelling suggestions; other counts must be analysed again."""
+    if not term_counts or not has_forms(term_counts):
+        return False
+    return term_counts.get(ANALYSIS_KEY) == analyzer.signature
 
 
 class SearchIndex:
@@ -212,8 +257,11 @@ class SearchIndex:
         max_dead_fraction: float = 0.25,
         auto_compact: bool = True,
         coverage: bool = False,
+        part_markers: bool = False,
     ):
         self.analyzer = analyzer or DutchAnalyzer()
+        # analyse() marks the terms a field holds only as compound parts (PART_MARK).
+        self.part_markers = part_markers
         weights = dict(field_weights or DEFAULT_FIELD_WEIGHTS)
         self.field_names = [*weights, OTHER_FIELDS]
         self._column = {name: index for index, name in enumerate(weights)}
@@ -446,17 +494,27 @@ class SearchIndex:
 
     # -- analysis -----------------------------------------------------------
 
-    def analyse(self, fields: Mapping[str, str]) -> TermCounts:
+    def analyse(self, fields: Mapping[str, str], labels: bool = False) -> TermCounts:
         """Per-field term counts of a document; JSON-serialisable, so a caller can
         store them and later rebuild with :meth:`add_analysed` without analysing.
         Each field also holds its word count under ``LENGTH_KEY`` and its distinct
-        words (folded, sorted) under ``FORMS_KEY``, for spelling suggestions."""
-        counts = {}
+        words (folded, sorted) under ``FORMS_KEY``, for spelling suggestions.
+
+        With ``part_markers``, the terms a field holds only as compound parts are marked
+        (``PART_MARK``); with ``labels`` too, every term is marked: the fields are labels
+        (the names of a document's categories), not words of its own text."""
+        counts: dict = {}
         for name, text in fields.items():
-            terms, words = self.analyzer.analyse_with_length(text or "")
+            terms, words, whole = self.analyzer.analyse_parts(text or "")
             if terms:
                 forms = sorted({w for w in self.analyzer.words(text) if is_form(w)})
-                counts[name] = {**terms, LENGTH_KEY: words, FORMS_KEY: forms}
+                field_counts = {**terms, LENGTH_KEY: words, FORMS_KEY: forms}
+                if self.part_markers:
+                    for term in terms if labels else terms.keys() - whole:
+                        field_counts[PART_MARK + term] = 1
+                counts[name] = field_counts
+        if counts:
+            counts[ANALYSIS_KEY] = self.analyzer.signature
         return counts
 
     # -- changes ------------------------------------------------------------
@@ -491,12 +549,23 @@ class SearchIndex:
         self._slot_of[doc_id] = slot
         term_ids = self._term_ids
         forms: set[str] = set()
+        marked: set[str] = set()  # terms some field holds only as compound parts
+        fields = []  # per field: its terms and those it marks
         for field_name, counts in term_counts.items():
-            if not counts:
+            if not counts or field_name.startswith("#"):
                 continue
-            if FORMS_KEY in counts:
-                forms.update(counts[FORMS_KEY])
-                counts = {term: count for term, count in counts.items() if term != FORMS_KEY}
+            if FORMS_KEY in counts or any(term[:1] == PART_MARK for term in counts):
+                forms.update(counts.get(FORMS_KEY, ()))
+                field_marked = {t[1:] for t in counts if t[:1] == PART_MARK}
+                counts = {
+                    term: count
+                    for term, count in counts.items()
+                    if term != FORMS_KEY and term[:1] != PART_MARK
+                }
+                marked |= field_marked
+            else:
+                field_marked = set()
+            fields.append((counts, field_marked))
             column = self._column.get(field_name, self._other_column)
             # The word count rides along as a pseudo-term: no query can ask for it.
             ids = [term_ids.get(term) for term in counts]
@@ -511,6 +580,19 @@ class SearchIndex:
             self._delta_slots.extend([slot] * len(ids))
             self._delta_columns.extend([column] * len(ids))
             self._delta_tf.extend(frequencies)
+        if marked:
+            # One marker posting per term the document holds only as compound parts
+            # (marked by every field that has it); it adds nothing to the lengths.
+            part_only = [
+                PART_MARK + term
+                for term in sorted(marked)
+                if all(term in marks or term not in counts for counts, marks in fields)
+            ]
+            ids = [term_ids.setdefault(term, len(term_ids)) for term in part_only]
+            self._delta_terms.extend(ids)
+            self._delta_slots.extend([slot] * len(ids))
+            self._delta_columns.extend([self._other_column] * len(ids))
+            self._delta_tf.extend([1] * len(ids))
         self._length_sums += self._lengths[slot]
         if forms:
             self._spelling.add_document(forms)
@@ -946,6 +1028,9 @@ class SearchIndex:
         several = len(terms) > 1
         score = None
         found, flags = [], []  # several terms: their slots, and per term its flag
+        # A compound's terms: their slots where the document has them as words of their
+        # own (not only as parts of its compounds; see PART_MARK), when that differs.
+        whole_found: list[np.ndarray] | None = None
         for term in terms:
             if term not in postings:
                 postings[term] = self._weighted_postings(term, live)
@@ -963,6 +1048,15 @@ class SearchIndex:
                     flag += FIRST_FLAG
                 elif alternative.compound and term == terms[-1]:
                     flag += HEAD_FLAG
+                whole = slots
+                if alternative.compound:
+                    marker = self._postings(PART_MARK + term)
+                    if marker is not None:
+                        whole = slots[~np.isin(slots, marker[0], assume_unique=True)]
+                        if whole_found is None:
+                            whole_found = list(found)
+                if whole_found is not None:
+                    whole_found.append(whole)
                 found.append(slots)
                 flags.append(np.full(len(slots), flag, dtype=np.float32))
         if score is None:
@@ -974,13 +1068,28 @@ class SearchIndex:
         touched = np.flatnonzero(present)
         factors, meets = _partial_tables(len(terms), alternative.compound)
         codes = present[touched].astype(np.uint8)
+        if whole_found is not None:
+            # Met in full: every term present, in whatever words. Met in part: only
+            # through the terms the document has as words of their own.
+            whole_flags = [
+                np.full(len(w), f[0] if len(f) else 0, dtype=np.float32)
+                for w, f in zip(whole_found, flags, strict=True)
+            ]
+            whole_present = np.bincount(
+                np.concatenate(whole_found), weights=np.concatenate(whole_flags), minlength=size
+            )[touched].astype(np.uint8)
+            in_full = (codes & COUNT_MASK) == len(terms)
+            codes = np.where(in_full, codes, whole_present)
         met = meets[codes]
         in_part = met < 1.0
         if not in_part.any():
             return score, None, None
-        touched, codes = touched[in_part], codes[in_part]
-        score[touched] *= factors[codes]
-        return score, touched, met[in_part]
+        touched, codes, met = touched[in_part], codes[in_part], met[in_part]
+        factor = factors[codes]
+        if whole_found is not None:
+            factor = np.where((codes & COUNT_MASK) == 0, np.float32(PART_ONLY_FACTOR), factor)
+        score[touched] *= factor
+        return score, touched, met
 
     def _score_any_word(self, concepts: list[Concept], size: int, postings: dict) -> np.ndarray:
         """Without coverage scoring: a concept scores as its best alternative, an

@@ -33,10 +33,10 @@ def highlight(text: str, query: str, analyzer, max_chars: int = 240, terms=None)
         wanted = set(query_terms(parse_query(query, analyzer))) if query.strip() else set()
     matches = []  # (start, end, matched terms)
     if wanted:
-        for token in analyzer.token_spans(text):
-            terms = wanted.intersection(analyzer.word_terms(token.group()))
+        for start, end, word_terms in analyzer.term_spans(text):
+            terms = wanted.intersection(word_terms)
             if terms:
-                matches.append((token.start(), token.end(), frozenset(terms)))
+                matches.append((start, end, frozenset(terms)))
     start, end = _best_window(text, matches, max_chars)
     shown = [m for m in matches if m[0] >= start and m[1] <= end]
     pieces = [ELLIPSIS] if start > 0 else []

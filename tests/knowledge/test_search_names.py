@@ -1,0 +1,50 @@
+"""Issue 12: the knowledge-bank search protects the register's names (municipalities,
+organisations, countries, places abroad) and parts of the world: they match only as
+whole names, never through a fragment; stored search terms of another analysis are
+analysed again when the index is built."""
+
+import pytest
+
+from kennisschakel.knowledge.index_build import rebuild
+from kennisschakel.knowledge.models import Practice
+from kennisschakel.knowledge.search import practice_search, protected_names, shared_analyzer
+from kennisschakel.text.search import ANALYSIS_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(result):
+    return [hit.practice.slug for hit in result.hits]
+
+
+def test_protected_names_come_from_the_register_and_the_parts_of_the_world():
+    names = set(protected_names())
+    assert {"Wijk bij Duurstede", "Waalwijk", "Enschede"} <= names
+    assert "oost-europa" in names  # data/region_names.txt (folded)
+
+
+def test_a_municipality_is_not_found_through_a_fragment_of_its_name(make_practice):
+    practice = make_practice(
+        title="Afvalinzameling samen met Waalwijk",
+        summary="Twee gemeenten zamelen samen afval in.",
+    )
+    assert practice.slug in slugs(practice_search.search("Waalwijk", limit=5))
+    assert practice.slug not in slugs(practice_search.search("wijk", limit=100))
+
+
+def test_a_name_of_several_words_matches_only_whole(make_practice):
+    make_practice(title="De wijkagent in de wijk", summary="Een wijkagent kent de wijk.")
+    assert practice_search.search("Wijk bij Duurstede").total == 0
+
+
+def test_stored_terms_of_another_analysis_are_analysed_again(make_practice):
+    practice = make_practice(title="Taalcafé voor nieuwkomers", summary="Een taalcafé.")
+    stale = dict(practice.search_terms)
+    assert stale[ANALYSIS_KEY] == shared_analyzer().signature
+    stale[ANALYSIS_KEY] = "0:old"
+    stale["title"] = {**stale["title"], "fietsenstalling": 1}  # not in the text
+    Practice.objects.filter(pk=practice.pk).update(search_terms=stale)
+    rebuild(full=True)
+    practice_search.reset()
+    assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))
+    assert practice.slug not in slugs(practice_search.search("fietsenstalling"))
