@@ -21,9 +21,8 @@ meets what an author wrote:
    abroad, organisations) are never split into parts, so *Waalwijk* is no match for
    *wijk*; a name of several words (*Wijk bij Duurstede*, *Palo Alto*) becomes one
    term (its folded words joined by a space, which no ordinary word can produce), so
-   it matches only as a whole name and never through one of its words; the protected
-   names it contains count as its parts (*Universiteit Twente* is also found as *Twente*,
-   *Wijk bij Duurstede* never as *wijk*).
+   it matches only as a whole name and never through one of its words — not even the
+   names among them (*Bergen op Zoom* is not *Bergen*, *Midden-Drenthe* not *Drenthe*).
 
 The result for a word depends only on the word and the protected names (not on the
 corpus), so stored term counts stay valid while :attr:`DutchAnalyzer.signature` (the
@@ -62,7 +61,7 @@ NAME_JOIN = " "
 STEMMER_ALGORITHM = "dutch_porter"
 # Bumped whenever the terms a word yields change (stored term counts are then analysed
 # again when an index is built; see DutchAnalyzer.signature).
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 # Plurals of words in -ie that Snowball does not stem: missies, categorieen (folded).
 MIN_IE_PLURAL_LENGTH = 6
 
@@ -138,7 +137,6 @@ class DutchAnalyzer:
                     options.append(words)
         for options in self._multi_names.values():
             options.sort(key=lambda words: (-len(words), words))
-        self._single_names = frozenset(single - self.stopwords)
         self.splitter = CompoundSplitter(self.zipf, never_split | single)
         self._local = threading.local()  # PyStemmer objects are not thread-safe
         self.word_terms = lru_cache(maxsize=WORD_CACHE_SIZE)(self._word_terms)
@@ -252,13 +250,9 @@ class DutchAnalyzer:
         if not word:
             return ()
         if NAME_JOIN in word:
-            # A name of several words; as its parts, the names it contains
-            # (*Universiteit Twente* is also *Twente*), never its other words.
-            terms = [word]
-            for part in word.split(NAME_JOIN):
-                if part in self._single_names and self.term(part) not in terms:
-                    terms.append(self.term(part))
-            return tuple(terms)
+            # A name of several words is one term, never its words: not even the names
+            # among them (*Bergen op Zoom* is not Bergen, *Midden-Drenthe* not Drenthe).
+            return (word,)
         terms = [self.term(word)]
         for part in self.splitter.parts(word):
             part_term = self.stem(part)
