@@ -236,6 +236,7 @@ def test_health_reports_the_saved_index():
     healthy = search_index_check()
     assert healthy["ok"] is True and healthy["generation"] == practice_search.generation
     assert healthy["changes_since"] == 0 and healthy["base_age_seconds"] >= 0
+    assert healthy["analysis_current"] is True
     new_practice("Nog een praktijk")
     assert search_index_check()["changes_since"] == 1
     with override_settings(KENNISSCHAKEL_INDEX_MAX_CHANGES=0):

@@ -48,3 +48,37 @@ def test_stored_terms_of_another_analysis_are_analysed_again(make_practice):
     practice_search.reset()
     assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))
     assert practice.slug not in slugs(practice_search.search("fietsenstalling"))
+
+
+def test_an_index_analysed_otherwise_keeps_answering_and_the_worker_rebuilds_it(make_practice):
+    """After an upgrade that changes the analysis, a search never waits for a build: the
+    saved index answers and one rebuild is queued for the worker, whoever asks."""
+    import json
+
+    from django_tasks_db.models import DBTaskResult
+
+    from kennisschakel.knowledge.health import search_index_check
+    from kennisschakel.knowledge.tasks import rebuild_search_index
+    from kennisschakel.text.search import MANIFEST
+
+    practice = make_practice(title="Taalcafé voor nieuwkomers", summary="Een taalcafé.")
+    assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))
+    store, generation = practice_search.store, practice_search.generation
+    manifest_path = store.path(generation) / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["meta"]["analysis"] = "0:older-analysis"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    rebuilds = DBTaskResult.objects.filter(task_path=rebuild_search_index.module_path)
+    assert not rebuilds.exists()
+
+    for _ in range(2):  # two processes (or one after a restart) ask
+        practice_search.reset()
+        assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))
+        assert practice_search.generation == generation  # answered from the saved index
+    assert rebuilds.filter(status="READY").count() == 1
+    assert search_index_check()["analysis_current"] is False  # /health tells the operator
+
+    rebuild(full=True)  # what the queued task runs
+    assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))
+    assert practice_search.generation != generation
+    assert rebuilds.filter(status="READY").count() == 1  # nothing more asked

@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 
 from kennisschakel.core.health import register
+from kennisschakel.text.analysis import ANALYSIS_VERSION
 
 DEFAULT_MAX_CHANGES = 5000
 
@@ -46,4 +47,7 @@ def search_index_check() -> dict:
         "base_age_seconds": round(time.time() - store.built_at(generation), 1),
         "base_seq": watermark,
         "seq": seq,
+        # False after an upgrade that changed the analysis: searches are answered from
+        # this index until the worker has built the new one (queued by the first search).
+        "analysis_current": str(meta.get("analysis", "")).startswith(f"{ANALYSIS_VERSION}:"),
     }

@@ -36,6 +36,7 @@ index at their next search. When no saved index exists yet (a fresh install), th
 search builds one and saves it, under a file lock so parallel workers build it once.
 """
 
+import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ from kennisschakel.text.index_store import IndexStore
 from kennisschakel.text.lexicon import read_word_list
 from kennisschakel.text.search import SearchIndex, is_current, merge_fields
 from kennisschakel.text.snippets import highlight
+
+logger = logging.getLogger(__name__)
 
 FACETS = ["domain", "size_class", "province", "maturity", "negative", "adopted", "kind"]
 # summary_en (optional English summary) has no weight of its own in the engine: it is
@@ -333,6 +336,8 @@ class PracticeSearch:
         self._index: SearchIndex | None = None
         self._generation: str | None = None
         self._seq = 0  # changes up to this number are in self._index
+        # The generation for which this process asked the worker for a new analysis.
+        self._rebuild_asked_for: str | None = None
 
     @property
     def store(self) -> IndexStore:
@@ -366,20 +371,35 @@ class PracticeSearch:
         if generation != self._generation:
             self._open(store, generation)
             seq = current_seq()
-        if (
-            seq < self._seq
-            or self._index.meta.get("database") != database_identity()
-            or self._index.meta.get("analysis") != self._index.analyzer.signature
-        ):
+        if seq < self._seq or self._index.meta.get("database") != database_identity():
             # The database is behind the saved index (restored from a backup; in tests,
             # rolled back), or the index is another database's (same var directory,
-            # other DATABASE_URL), or it was analysed otherwise (an older analysis, other
-            # protected names): build one from this database as it is now.
+            # other DATABASE_URL): its results would be wrong, build one from this
+            # database as it is now.
             self._open(store, publish_new_index(store))
             seq = current_seq()
+        elif self._index.meta.get("analysis") != self._index.analyzer.signature:
+            # Analysed otherwise (an older analysis after an upgrade, other protected
+            # names): still this database's practices, so keep answering from it and let
+            # the worker build the new one; a page never waits for an index build.
+            self._ask_for_new_analysis()
         if seq > self._seq:
             apply_changes(self._index, self._seq, seq)
             self._seq = seq
+
+    def _ask_for_new_analysis(self) -> None:
+        if self._rebuild_asked_for == self._generation:
+            return
+        from kennisschakel.core.status.rebuilds import REBUILDS, request_rebuild
+
+        request_rebuild(REBUILDS["zoekindex"])  # one at a time, whoever asks
+        self._rebuild_asked_for = self._generation
+        logger.warning(
+            "Search index %s was analysed otherwise (%s, now %s): a rebuild is queued.",
+            self._generation,
+            self._index.meta.get("analysis"),
+            self._index.analyzer.signature,
+        )
 
     def _open(self, store: IndexStore, generation: str) -> None:
         # Coverage scoring: strong matches first, a compound's head alone is no match.
