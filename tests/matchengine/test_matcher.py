@@ -501,13 +501,13 @@ def test_terms_are_looked_up_for_the_shown_results_only(build, monkeypatch):
     calls = []
     original = SearchIndex._matched_terms
 
-    def counting(slot, postings):
-        calls.append(slot)
-        return original(slot, postings)
+    def counting(page, postings):
+        calls.extend(page.tolist())
+        return original(page, postings)
 
     monkeypatch.setattr(SearchIndex, "_matched_terms", staticmethod(counting))
     matcher = build(*(candidate(f"practice:{n:03d}", f"{TEXT} schulden") for n in range(200)))
     matches = matcher.match(query("armoede schulden", limit=5))
     assert len(matches) == 5
-    assert len(calls) == 5
+    assert len(calls) == 5  # slots looked up: the five shown, not the pool
     assert all(set(m.reasons[0].params["terms"]) == {"armoede", "schulden"} for m in matches)

@@ -206,8 +206,10 @@ class _PoolIndex(SearchIndex):
 
     with_terms = True
 
-    def _matched_terms(self, slot, postings):
-        return super()._matched_terms(slot, postings) if self.with_terms else []
+    def _matched_terms(self, page, postings):
+        if self.with_terms:
+            return super()._matched_terms(page, postings)
+        return [[] for _ in page]
 
 
 class Matcher:

@@ -213,6 +213,29 @@ def _partial_tables(terms: int, compound: bool) -> tuple[np.ndarray, np.ndarray]
     return factors, meets.astype(np.float32)
 
 
+@cache
+def _code_tables(terms: int, compound: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_partial_tables as three tables a whole array of codes is looked up in at once:
+    the factor on the score (a code without any term of its own: a part-only match),
+    1.0 where the code meets the alternative in full, and how far it meets it in part
+    (0.0 where in full or not at all)."""
+    factors, meets = _partial_tables(terms, compound)
+    factors = factors.copy()
+    factors[(np.arange(256) & COUNT_MASK) == 0] = PART_ONLY_FACTOR
+    in_full = (meets >= 1.0).astype(np.float32)
+    in_part = np.where(meets < 1.0, meets, np.float32(0.0)).astype(np.float32)
+    return factors, in_full, in_part
+
+
+def _packed(mask: np.ndarray, size: int) -> np.ndarray:
+    """A boolean mask over ``size`` slots as 64-bit words of bits (zero-padded)."""
+    packed = np.packbits(mask[:size])
+    padding = -len(packed) % 8
+    if padding:
+        packed = np.concatenate([packed, np.zeros(padding, dtype=np.uint8)])
+    return packed.view(np.uint64)
+
+
 def has_forms(term_counts: Mapping) -> bool:
     """Whether stored term counts carry the words for spelling suggestions (counts
     stored before they did are analysed again when indexed)."""
@@ -483,10 +506,12 @@ class SearchIndex:
         index._length_sums = np.asarray(index._lengths[:size]).sum(axis=0, dtype=np.float64)
         index._term_ids = Vocabulary.mapped(directory / "terms.bin", directory / "term_starts.bin")
         index._spelling = SpellingVocabulary.open(directory)
-        index._base_offsets = load("base_offsets")
-        index._base_slots = load("base_slots")
-        index._base_tf = load("base_tf")
-        index._base_sat = load("base_sat")
+        # Plain arrays over the same mapped pages: slicing a memmap object costs a
+        # Python-level finaliser per slice, and a query slices the postings often.
+        index._base_offsets = np.asarray(load("base_offsets"))
+        index._base_slots = np.asarray(load("base_slots"))
+        index._base_tf = np.asarray(load("base_tf"))
+        index._base_sat = np.asarray(load("base_sat"))
         index._base_averages = np.array(manifest["averages"], dtype=np.float64)
         index._cache["blank"] = (index._version, load("blank_order"))
         index.meta = manifest["meta"]
@@ -868,11 +893,11 @@ class SearchIndex:
                 Hit(
                     int(self._ids[slot]),
                     float(scores[slot]),
-                    self._matched_terms(int(slot), postings),
+                    terms,
                     float(coverage[slot]),
                     bool(strong[slot]),
                 )
-                for slot in page
+                for slot, terms in zip(page, self._matched_terms(page, postings), strict=True)
             ]
             strong_total = int(np.count_nonzero(matches & strong))
         return SearchResults(
@@ -947,6 +972,7 @@ class SearchIndex:
         and whether the concepts met weigh enough to make it a result."""
         live = len(self._slot_of)
         alive = self._alive[:size] if self._dead else None
+        vectors: dict[str, np.ndarray] = {}  # per term of this query: see _term_vector
         total = np.zeros(size, dtype=np.float32)
         covered = np.zeros(size, dtype=np.float32)
         # The weight of the concepts met (in full or enough in part); the same as
@@ -960,11 +986,11 @@ class SearchIndex:
             # from ``best`` once some alternative is met in part).
             best = clean = partial = None
             for alternative in concept.alternatives:
-                found = self._alternative(alternative, size, postings, live)
+                found = self._alternative(alternative, size, postings, live, vectors)
                 if found is None:
                     continue
-                score, touched, met = found
-                if touched is None:
+                score, score_in_full, met = found
+                if score_in_full is None:
                     if best is None:
                         best = score
                         continue
@@ -972,8 +998,6 @@ class SearchIndex:
                         np.maximum(clean, score, out=clean)
                     np.maximum(best, score, out=best)
                     continue
-                score_in_full = score.copy()
-                score_in_full[touched] = 0.0
                 if best is None:
                     best, clean = score, score_in_full
                 else:
@@ -981,9 +1005,7 @@ class SearchIndex:
                         clean = best.copy()
                     np.maximum(clean, score_in_full, out=clean)
                     np.maximum(best, score, out=best)
-                if partial is None:
-                    partial = np.zeros(size, dtype=np.float32)
-                partial[touched] = np.maximum(partial[touched], met)
+                partial = met if partial is None else np.maximum(partial, met, out=partial)
             full = None if best is None else (clean if clean is not None else best) > 0
             # The concept's weight: the idf of the documents matching it in full (an
             # unknown word: as rare as can be).
@@ -998,19 +1020,19 @@ class SearchIndex:
             w = np.float32(weight)
             if partial is not None and covered_met is None:
                 covered_met = covered.copy()
-            np.add(covered, w, out=covered, where=full)
+            covered += full * w
             if partial is None:
                 if full_matches:
                     known_weights += weight
                     if covered_met is not None:
-                        np.add(covered_met, w, out=covered_met, where=full)
+                        covered_met += full * w
                 continue
             partial[full] = 0.0
             covered += w * partial
             meets = full | (partial >= MEETS)
             if np.count_nonzero(meets if alive is None else meets & alive):
                 known_weights += weight
-                np.add(covered_met, w, out=covered_met, where=meets)
+                covered_met += meets * w
         coverage = covered / np.float32(weights) if weights > 0 else covered
         total *= coverage * coverage
         if covered_met is None:
@@ -1019,77 +1041,86 @@ class SearchIndex:
         meaningful &= covered_met >= np.float32(MIN_COVERAGE * known_weights * (1 - 1e-6))
         return total, coverage, meaningful
 
-    def _alternative(self, alternative, size: int, postings: dict, live: int):
-        """One alternative's score per slot (partial matches weighed down), and the slots
-        it meets only in part with how far (None, None: met in full wherever it scores);
-        None: none of its terms is indexed."""
+    def _alternative(self, alternative, size: int, postings: dict, live: int, vectors: dict):
+        """One alternative's score per slot (partial matches weighed down), the score
+        where it is met in full and how far it is met in part, per slot (None, None:
+        met in full wherever it scores); None: none of its terms is indexed.
+
+        Dense arrays over every slot, each made in one pass from the query's term
+        vectors: at national scale a query's terms touch most documents, and a term
+        comes back in several alternatives and concepts (as typed, as compound parts,
+        in synonyms), so it is scattered once per query and then only added."""
         terms = tuple(dict.fromkeys(alternative.terms))
-        share = alternative.weight / len(terms)
-        several = len(terms) > 1
-        score = None
-        found, flags = [], []  # several terms: their slots, and per term its flag
-        # A compound's terms: their slots where the document has them as words of their
-        # own (not only as parts of its compounds; see PART_MARK), when that differs.
-        whole_found: list[np.ndarray] | None = None
-        for term in terms:
-            if term not in postings:
-                postings[term] = self._weighted_postings(term, live)
-            if postings[term] is None:
-                continue
-            slots, weighted = postings[term]
-            if score is None:
-                score = np.zeros(size, dtype=np.float32)
-            score[slots] += share * weighted
-            if several:
-                # Per slot: the number of terms present, plus a flag for a compound's
-                # first part and one for its head.
-                flag = 1
-                if alternative.compound and term == terms[0]:
-                    flag += FIRST_FLAG
-                elif alternative.compound and term == terms[-1]:
-                    flag += HEAD_FLAG
-                whole = slots
-                if alternative.compound:
-                    marker = self._postings(PART_MARK + term)
-                    if marker is not None:
-                        whole = slots[~np.isin(slots, marker[0], assume_unique=True)]
-                        if whole_found is None:
-                            whole_found = list(found)
-                if whole_found is not None:
-                    whole_found.append(whole)
-                found.append(slots)
-                flags.append(np.full(len(slots), flag, dtype=np.float32))
-        if score is None:
+        share = np.float32(alternative.weight / len(terms))
+        indexed = [
+            term
+            for term in terms
+            if self._term_vector(term, size, postings, live, vectors) is not None
+        ]
+        if not indexed:
             return None
-        if not several:
+        score = vectors[indexed[0]] * share
+        for term in indexed[1:]:
+            score += vectors[term] * share
+        if len(terms) == 1:
             return score, None, None
-        # One counting pass over the slots (faster than a scatter per term).
-        present = np.bincount(np.concatenate(found), weights=np.concatenate(flags), minlength=size)
-        touched = np.flatnonzero(present)
-        factors, meets = _partial_tables(len(terms), alternative.compound)
-        codes = present[touched].astype(np.uint8)
-        if whole_found is not None:
+        # Per slot, the number of terms present plus a flag for a compound's first
+        # part and one for its head: a code into _code_tables. ``whole``: the same,
+        # counting a compound's terms only where the document has them as words of
+        # their own (not only inside its compounds; see PART_MARK).
+        present = np.zeros(size, dtype=np.uint8)
+        whole = None
+        for term in indexed:
+            flag = np.uint8(1)
+            if alternative.compound and term == terms[0]:
+                flag += np.uint8(FIRST_FLAG)
+            elif alternative.compound and term == terms[-1]:
+                flag += np.uint8(HEAD_FLAG)
+            holds = vectors[term] > 0
+            present += holds * flag
+            parts_only = self._part_only_mask(term, size, vectors) if alternative.compound else None
+            if parts_only is not None and whole is None:
+                whole = present.copy()  # the terms so far, then this one without
+                whole -= holds * flag
+            if whole is not None:
+                whole += (holds & ~parts_only if parts_only is not None else holds) * flag
+        factors, in_full, in_part = _code_tables(len(terms), alternative.compound)
+        codes = present
+        if whole is not None:
             # Met in full: every term present, in whatever words. Met in part: only
             # through the terms the document has as words of their own.
-            whole_flags = [
-                np.full(len(w), f[0] if len(f) else 0, dtype=np.float32)
-                for w, f in zip(whole_found, flags, strict=True)
-            ]
-            whole_present = np.bincount(
-                np.concatenate(whole_found), weights=np.concatenate(whole_flags), minlength=size
-            )[touched].astype(np.uint8)
-            in_full = (codes & COUNT_MASK) == len(terms)
-            codes = np.where(in_full, codes, whole_present)
-        met = meets[codes]
-        in_part = met < 1.0
-        if not in_part.any():
-            return score, None, None
-        touched, codes, met = touched[in_part], codes[in_part], met[in_part]
-        factor = factors[codes]
-        if whole_found is not None:
-            factor = np.where((codes & COUNT_MASK) == 0, np.float32(PART_ONLY_FACTOR), factor)
-        score[touched] *= factor
-        return score, touched, met
+            codes = np.where((present & COUNT_MASK) == len(terms), present, whole)
+        score *= factors[codes]
+        return score, score * in_full[codes], in_part[codes]
+
+    def _term_vector(self, term: str, size: int, postings: dict, live: int, vectors: dict):
+        """The term's idf · tf~ per slot (0.0 where absent) — every slot holding it
+        is positive — made once per query; None when no live document holds it."""
+        if term not in postings:
+            postings[term] = self._weighted_postings(term, live)
+        if postings[term] is None:
+            return None
+        vector = vectors.get(term)
+        if vector is None:
+            slots, weighted = postings[term]
+            vector = vectors[term] = np.zeros(size, dtype=np.float32)
+            vector[slots] = weighted
+        return vector
+
+    def _part_only_mask(self, term: str, size: int, vectors: dict) -> np.ndarray | None:
+        """Per slot, whether the document has ``term`` only as a part of its compounds
+        (its PART_MARK posting); None: nowhere. Marks only slots holding the term:
+        analyse() marks only terms a field holds, and add_analysed() posts a
+        document's marks with its terms."""
+        key = PART_MARK + term
+        if key not in vectors:
+            marker = self._postings(key)
+            if marker is None:
+                vectors[key] = None
+            else:
+                mask = vectors[key] = np.zeros(size, dtype=bool)
+                mask[marker[0]] = True
+        return vectors[key]
 
     def _score_any_word(self, concepts: list[Concept], size: int, postings: dict) -> np.ndarray:
         """Without coverage scoring: a concept scores as its best alternative, an
@@ -1146,10 +1177,17 @@ class SearchIndex:
         wanted = offset + limit
         if wanted <= 0 or not len(slots):
             return slots[:0]
+        if strong is not None:
+            # The strong ones first: the best of them, then (when they do not fill
+            # the page) the best of the rest.
+            is_strong = strong[slots]
+            strong_slots = slots[is_strong]
+            first = self._top(strong_slots, scores, 0, wanted)
+            if len(first) < wanted:
+                rest = self._top(slots[~is_strong], scores, 0, wanted - len(first))
+                first = np.concatenate([first, rest])
+            return first[offset:wanted]
         values = scores[slots]
-        if strong is not None:  # lift the strong above every other score
-            values = values.astype(np.float64)
-            values[strong[slots]] += float(values.max()) + 1.0
         if len(slots) > wanted:
             # Keep everything tied with the last wanted score, so ties resolve by key.
             threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
@@ -1166,19 +1204,21 @@ class SearchIndex:
         return self._cached("blank", compute)
 
     @staticmethod
-    def _matched_terms(slot: int, postings: dict) -> list[str]:
-        matched = []
+    def _matched_terms(page: np.ndarray, postings: dict) -> list[list[str]]:
+        """Per slot of the page, the query terms it holds (one lookup per term)."""
+        matched: list[list[str]] = [[] for _ in page]
         for term, found in postings.items():
             if found is None:
                 continue
             slots = found[0]
-            position = np.searchsorted(slots, slot)
-            if position < len(slots) and slots[position] == slot:
-                matched.append(term)
+            position = np.minimum(np.searchsorted(slots, page), len(slots) - 1)
+            for row in np.flatnonzero(slots[position] == page):
+                matched[row].append(term)
         return matched
 
     def _facet_counts(self, names, candidates, filter_masks, filters) -> dict:
         size = len(candidates)
+        rows, packed = self._packed_facets()
         counts: dict[str, dict[str, int]] = {}
         for name in names if names is not None else list(self._facets):
             mask = candidates
@@ -1186,11 +1226,32 @@ class SearchIndex:
                 if other != name:
                     mask = mask & other_mask
             values: dict[str, int] = {}
-            for value, value_mask in self._facets.get(name, {}).items():
-                count = int(np.count_nonzero(value_mask[:size] & mask))
-                if count:
-                    values[value] = count
+            if name in rows:
+                first, end, value_names = rows[name]
+                # Bits of every value of the facet against the mask's, 64 slots a word.
+                per_value = np.bitwise_count(packed[first:end] & _packed(mask, size)).sum(axis=1)
+                for value, count in zip(value_names, per_value.tolist(), strict=True):
+                    if count:
+                        values[value] = count
             for value in filters.get(name, ()):
                 values.setdefault(value, 0)  # a chosen filter stays visible
             counts[name] = dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
         return counts
+
+    def _packed_facets(self) -> tuple[dict, np.ndarray | None]:
+        """Every facet value's slots as bits (a row of 64-bit words per value), and per
+        facet name its rows and values: counting a page's facets is then a few
+        bitwise passes instead of one pass over every slot per value."""
+
+        def compute():
+            size = self._slots
+            rows: dict[str, tuple[int, int, list[str]]] = {}
+            masks = []
+            for name, values in self._facets.items():
+                rows[name] = (len(masks), len(masks) + len(values), list(values))
+                masks += [mask[:size] for mask in values.values()]
+            if not masks:
+                return rows, None
+            return rows, np.vstack([_packed(mask, size) for mask in masks])
+
+        return self._cached("facets_packed", compute)
