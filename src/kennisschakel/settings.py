@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kennisschakel.monitor",
     "kennisschakel.matching",
     "kennisschakel.files",
+    "kennisschakel.notifications",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kennisschakel.urls"
+# Single checkboxes with their label beside the box (core/renderers.py).
+FORM_RENDERER = "kennisschakel.core.renderers.FormRenderer"
 WSGI_APPLICATION = "kennisschakel.wsgi.application"
 
 TEMPLATES = [
@@ -213,6 +216,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# A municipality's or region's own look (docs/theming.md): a folder holding
+# kennisschakel/theme.css (and any logo it refers to). Its files are found before the
+# apps' own, so its theme.css replaces the default design tokens.
+KENNISSCHAKEL_THEME_DIR = os.environ.get("KENNISSCHAKEL_THEME_DIR", "")
+STATICFILES_DIRS = [Path(KENNISSCHAKEL_THEME_DIR).resolve()] if KENNISSCHAKEL_THEME_DIR else []
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Saved search indexes, memory-mapped by every worker process (practices/ for the

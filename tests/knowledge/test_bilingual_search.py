@@ -179,7 +179,7 @@ def test_practice_page_shows_the_english_summary_in_english_only(client, make_pr
 def test_practice_page_without_english_summary_shows_the_dutch_one(client, make_practice):
     practice = make_practice(title="Taalcafé voor nieuwkomers", summary="Vrijwilligers helpen.")
     english = english_client(client).get(practice.get_absolute_url()).content.decode()
-    assert '<p class="lead">Vrijwilligers helpen.</p>' in english
+    assert '<p class="lead" lang="nl">Vrijwilligers helpen.</p>' in english
 
 
 def test_form_saves_the_english_summary_and_history_records_it(client, enschede_contributor):

@@ -133,7 +133,8 @@ def test_logging_side_edits_an_activity_and_confirmation_starts_again(
 
     client.force_login(enschede_contributor)
     page = client.get(url).content.decode()
-    assert 'value="GM0988"' in page and "Werkbezoek Weert" in page
+    # The other party by name, as a person types it (issue 13), not its CBS code.
+    assert 'name="other_party" value="Weert"' in page and "Werkbezoek Weert" in page
     data = {
         "form": "werkbezoek",
         "title": "Werkbezoek Weert (twee dagen)",

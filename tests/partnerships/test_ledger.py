@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from kennisschakel.core.party_sections import context_of
 from kennisschakel.partnerships import balances, services
 from kennisschakel.partnerships.models import ExchangeActivity, Partnership
 
@@ -92,10 +93,15 @@ def test_unknown_cbs_code_and_self_partnership():
     assert not Partnership.objects.filter(name="Enschede met zichzelf").exists()
 
 
+def _partnerships(response) -> dict:
+    """The partnerships section of a municipality page (core/party_sections.py)."""
+    return context_of(response.context["sections"], "partnerships")
+
+
 def test_site_form_logs_activity_and_balance_changes(client, enschede_contributor):
     client.force_login(enschede_contributor)
     municipality_url = reverse("register:municipality-detail", args=["GM0153"])
-    before = client.get(municipality_url).context["section"]["balance"].given_activities
+    before = _partnerships(client.get(municipality_url))["balance"].given_activities
     response = client.post(
         reverse("partnerships:activity-create"),
         {
@@ -112,7 +118,7 @@ def test_site_form_logs_activity_and_balance_changes(client, enschede_contributo
     )
     assert response.status_code == 200
     assert "Er zijn geen leerdoelen vastgelegd" in response.content.decode()
-    after = client.get(municipality_url).context["section"]["balance"].given_activities
+    after = _partnerships(client.get(municipality_url))["balance"].given_activities
     assert after == before + 1
 
 

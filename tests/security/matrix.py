@@ -262,6 +262,20 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
     ),
     # Mijn Kennisschakel (core/mine.py): the page after login, for anyone with an account.
     ("core:mine", "GET"): Op(LOGGED_IN, path("core:mine"), NONE),
+    # Notifications (notifications app): each person's own; another's is not found.
+    ("notifications:list", "GET"): Op(LOGGED_IN, path("notifications:list"), NONE),
+    ("notifications:mark-read", "POST"): Op(
+        "D D D D D D",
+        lambda w, v: reverse("notifications:mark-read", args=[w["notification_other"].pk]),
+        ("other",),
+        target=lambda w, v: w["notification_other"],
+    ),
+    ("notifications:mark-all-read", "POST"): Op(
+        LOGGED_IN, path("notifications:mark-all-read"), NONE
+    ),
+    ("notifications:digest", "POST"): Op(
+        LOGGED_IN, path("notifications:digest"), NONE, data={"frequency": "weekly"}
+    ),
     ("set_language", "POST"): public("set_language", data={"language": "en", "next": "/"}),
     ("accounts:login", "GET"): public("accounts:login"),
     ("accounts:login", "POST"): public("accounts:login", data={"username": "x@x.nl"}),

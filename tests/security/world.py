@@ -19,6 +19,7 @@ from kennisschakel.knowledge.models import Adoption, Attachment, Practice
 from kennisschakel.matching.models import Introduction, Offer, Question
 from kennisschakel.monitor import services as monitor
 from kennisschakel.monitor.models import Instrument, Wave
+from kennisschakel.notifications.models import Kind, Notification
 from kennisschakel.partnerships import services as partnerships
 from kennisschakel.partnerships.models import ActivitySide, NetworkMembership
 from kennisschakel.register.models import (
@@ -231,6 +232,12 @@ def build_world() -> World:
         candidate_key=f"municipality:{THIRD_CODE}", subject="Matrix", message="Graag een gesprek.",
     )  # fmt: skip
 
+    # Another person's notification: nobody else may mark it read (notifications app).
+    o["notification_other"] = Notification.objects.create(
+        user=other_person, kind=Kind.INTRODUCTION_REQUESTED, key="matrix",
+        subject="Matrix", url="/",
+    )  # fmt: skip
+
     keep = [OWN_CODE, OTHER_CODE]
     o["wave_open"] = _wave("matrix-open", Wave.Status.OPEN, keep)
     o["wave_open_other"] = _wave("matrix-open-ander", Wave.Status.OPEN, keep)
@@ -290,7 +297,9 @@ def _counted_tables() -> list[str]:
     return sorted(set(tables))
 
 
-_PROJECT_APPS = {"accounts", "register", "knowledge", "partnerships", "monitor", "matching"}
+_PROJECT_APPS = {
+    "accounts", "register", "knowledge", "partnerships", "monitor", "matching", "notifications",
+}  # fmt: skip
 
 
 def counts_of_everything() -> dict[str, int]:

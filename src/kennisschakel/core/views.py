@@ -1,23 +1,28 @@
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from kennisschakel.core import home as home_registry
 from kennisschakel.core.sources import REPORTS
 from kennisschakel.register import models as m
 
 
 def home(request):
-    counts = {
-        "municipalities": m.Municipality.objects.count(),
-        "organisations": m.Organisation.objects.exclude(
-            type=m.Organisation.Type.MUNICIPALITY
-        ).count(),
-        "places": m.ForeignPlace.objects.count(),
-        "groupings": m.Grouping.objects.count(),
-    }
-    provinces = m.Province.objects.annotate(count=Count("municipalities")).order_by("name")
-    return render(request, "core/home.html", {"counts": counts, "provinces": provinces})
+    """The main job first: what do you want to know? Then what the hub holds (figures and
+    recent practices and lessons, from the apps through core/home.py), who it is for and
+    why to log in; the register's size only as a small line."""
+    return render(
+        request,
+        "core/home.html",
+        {
+            "figures": home_registry.figures(),
+            "groups": home_registry.recent(),
+            "register_counts": {
+                "municipalities": m.Municipality.objects.count(),
+                "places": m.ForeignPlace.objects.count(),
+            },
+        },
+    )
 
 
 @require_safe

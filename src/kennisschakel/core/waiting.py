@@ -34,6 +34,7 @@ class Row:
     detail: str = ""  # a short line under the title: who, when, status
     new: bool = False  # new since the previous visit
     action: str = ""  # the link's verb when it asks to act ("Answer", "Confirm")
+    lang: str = ""  # "nl" when the title is content written in Dutch (marked in English mode)
 
 
 @dataclass

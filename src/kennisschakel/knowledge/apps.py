@@ -21,3 +21,9 @@ class KnowledgeConfig(AppConfig):
         from kennisschakel.knowledge import waiting
 
         waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)
+        from kennisschakel.knowledge import home
+
+        home.register_contribution()  # the home page's figures (core/home.py)
+        from kennisschakel.knowledge import sections
+
+        sections.register_sections()  # municipality/organisation pages (core/party_sections.py)

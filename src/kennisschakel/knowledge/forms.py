@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.formwidgets import FilterableCheckboxes
 from kennisschakel.core.versioning import VersionedFormMixin
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.uploads import validate_upload
@@ -50,7 +51,8 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
         label=_("Co-owners"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # Ticked in groups per kind of organisation with a filter field, not Ctrl-click.
+        widget=FilterableCheckboxes(),
         help_text=_(
             "Other organisations that developed this practice with you; they may edit it too."
         ),
@@ -95,6 +97,26 @@ class PracticeForm(VersionedFormMixin, forms.ModelForm):
             self.fields["contacts"].queryset = ContactPerson.objects.filter(
                 organisation=organisation, erased_at__isnull=True
             )
+        self._group_co_owners()
+
+    def _group_co_owners(self):
+        field = self.fields["co_owners"]
+        groups = {}
+        for pk, name, kind, short_name in field.queryset.values_list(
+            "pk", "name", "type", "short_name"
+        ):
+            groups.setdefault(kind, []).append((pk, name, short_name))
+        labels = dict(Organisation.Type.choices)
+        order = list(labels)
+        field.choices = [
+            (labels.get(kind, kind), [(pk, name) for pk, name, _short in members])
+            for kind, members in sorted(
+                groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99
+            )
+        ]
+        field.widget.search_terms = {
+            str(pk): short for members in groups.values() for pk, _name, short in members if short
+        }
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()

@@ -13,6 +13,8 @@ from kennisschakel.core.slugs import save_with_unique_slug
 from kennisschakel.core.versioning import claim_version
 from kennisschakel.knowledge.models import Adoption, Attachment, Practice
 from kennisschakel.knowledge.search import prepare_for_search
+from kennisschakel.notifications import services as notifications
+from kennisschakel.notifications.models import Kind as NotificationKind
 
 # Fields whose changes the edit history records.
 TRACKED_FIELDS = [
@@ -132,6 +134,15 @@ def record_adoption(
     # Touch the practice so every process's search index picks up 'adopted by others'.
     Practice.objects.filter(pk=practice.pk).update(updated_at=timezone.now())
     notify_owner_of_adoption(adoption)  # into the outbox with the adoption: sent after commit
+    notifications.notify(  # in-app, for the users of the owner and the co-owners
+        NotificationKind.ADOPTION_REPORTED,
+        [practice.owner_id, *practice.co_owners.values_list("pk", flat=True)],
+        key=f"adoption:{adoption.pk}:{adoption.outcome}",  # a changed outcome is news again
+        subject=practice.title,
+        url=f"{practice.get_absolute_url()}#adoptions",
+        actor=organisation,
+        exclude_user=user,
+    )
     return adoption
 
 

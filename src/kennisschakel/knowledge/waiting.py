@@ -41,6 +41,7 @@ def adoptions_to_reply(user, since) -> Part:
         rows=[
             Row(
                 title=adoption.practice.title,
+                lang="nl",
                 url=f"{adoption.practice.get_absolute_url()}#adoptions",
                 detail=_("%(organisation)s: %(outcome)s (%(date)s)")
                 % {
@@ -82,6 +83,7 @@ def our_practices(user, since) -> Part:
         rows=[
             Row(
                 title=practice.title,
+                lang="nl",
                 url=practice.get_absolute_url(),
                 detail=_("%(status)s · adopted or considered by %(count)s organisations")
                 % {"status": practice.get_status_display(), "count": practice.adoption_count},

@@ -21,3 +21,6 @@ class MatchingConfig(AppConfig):
         from kennisschakel.matching import waiting
 
         waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)
+        from kennisschakel.matching import sections
+
+        sections.register_sections()  # municipality/organisation pages (core/party_sections.py)

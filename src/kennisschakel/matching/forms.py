@@ -1,29 +1,170 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.formwidgets import DateInput, FilterableCheckboxes, GroupedCheckboxes
 from kennisschakel.knowledge.models import TransferCategory
 from kennisschakel.matching.models import Offer, Question
 from kennisschakel.matching.services import MAX_QUESTION_LENGTH, validate_question_text
 from kennisschakel.partnerships.models import ExchangeForm
 from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
-from kennisschakel.register.widgets import CountriesField
+
+# The objects of policy transfer (Dolowitz & Marsh, as discussed in ``000`` §2.1) in plain
+# words, with the theory's own term in brackets for those who know it.
+PLAIN_TRANSFER = [
+    (TransferCategory.GOALS, _("What to achieve (policy goals)")),
+    (TransferCategory.CONTENT, _("How the policy is put together (policy content)")),
+    (
+        TransferCategory.INSTRUMENTS,
+        _("Rules, grants and other tools (policy instruments)"),
+    ),
+    (TransferCategory.PROGRAMMES, _("A complete approach or programme (policy programmes)")),
+    (
+        TransferCategory.INSTITUTIONS,
+        _("Who does it and how it is organised (institutions)"),
+    ),
+    (TransferCategory.IDEOLOGIES, _("Vision and principles behind it (ideologies)")),
+    (TransferCategory.IDEAS, _("Ideas and ways of looking at it (ideas and attitudes)")),
+    (TransferCategory.NEGATIVE_LESSONS, _("What did not work (negative lessons)")),
+]
+TRANSFER_HELP = _(
+    "Optional. Policy-transfer theory calls these the objects of transfer (Dolowitz & "
+    "Marsh, in Monrooij (2021), §2.1); the theory's term is in brackets."
+)
+TITLE_LENGTH = 80
+
+
+def title_from_text(text: str, length: int = TITLE_LENGTH) -> str:
+    """A short title from a question's text: its first sentence, cut at a word before
+    ``length`` characters ('Wie heeft ervaring met warmtenetten in oude wijken?')."""
+    first = " ".join(text.split())
+    for end in (". ", "? ", "! "):
+        if end in first:
+            first = first.split(end, 1)[0] + end.strip()
+    if len(first) <= length:
+        return first
+    cut = first[: length - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
+
+
+def domain_choices():
+    """The policy domains as groups: each main domain with its sub-domains (one query)."""
+    domains = list(PolicyDomain.objects.order_by("position", "name_nl"))
+    children = {}
+    for domain in domains:
+        children.setdefault(domain.parent_id, []).append(domain)
+    groups = []
+    for parent in children.get(None, []):
+        options = [(parent.pk, _("%(name)s (in general)") % {"name": parent.name})]
+        options += [(child.pk, child.name) for child in children.get(parent.pk, [])]
+        groups.append((parent.name, options))
+    return groups
+
+
+def grouped_domain_field(field):
+    """Turn a form's policy-domain multi-select into checkbox groups, same values."""
+    field.widget = GroupedCheckboxes()
+    field.choices = domain_choices()
+    return field
+
+
+class CountryChoicesField(forms.Field):
+    """Countries as ticked boxes, grouped by world region (``004`` §6.1), posting ISO
+    codes ('DE'). Also takes names typed by a client without the list ('China,
+    duitsland'), resolved as the party fields do; nothing is saved while one is unknown."""
+
+    widget = FilterableCheckboxes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", FilterableCheckboxes())
+        super().__init__(**kwargs)
+        self.countries_by_iso = {}
+
+    def set_choices(self):
+        from kennisschakel.text.folding import fold_words
+
+        countries = list(Country.objects.select_related("world_region"))
+        self.countries_by_iso = {country.iso2: country for country in countries}
+        regions, other = {}, []
+        for country in countries:
+            region = country.world_region
+            (regions.setdefault(region, []) if region else other).append(country)
+        groups = [
+            (region.name, sorted(members, key=lambda c: fold_words(c.name)))
+            for region, members in sorted(regions.items(), key=lambda item: item[0].position)
+        ]
+        if other:
+            groups.append(
+                (_("Without a world region"), sorted(other, key=lambda c: fold_words(c.name)))
+            )
+        self.widget.choices = [
+            (label, [(c.iso2, c.name) for c in members]) for label, members in groups
+        ]
+        # The filter also finds a country by its other language's name and its code.
+        self.widget.search_terms = {
+            c.iso2: " ".join(
+                dict.fromkeys(n for n in (c.name_nl, c.name_en, c.iso2.lower()) if n != c.name)
+            )
+            for c in countries
+        }
+
+    def prepare_value(self, value):
+        if not value:
+            return []
+        codes = []
+        for item in value:
+            if isinstance(item, Country):
+                codes.append(item.iso2)
+            elif isinstance(item, int):
+                country = next((c for c in self.countries_by_iso.values() if c.pk == item), None)
+                codes.append(country.iso2 if country else str(item))
+            else:
+                codes.append(str(item))
+        return codes
+
+    def to_python(self, value):
+        from django.core.exceptions import ValidationError
+
+        from kennisschakel.register import parties
+
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        names = []
+        for item in value:
+            names += [part.strip() for part in str(item).replace(";", ",").split(",")]
+        chosen, problems = [], []
+        for name in filter(None, names):
+            country = self.countries_by_iso.get(name.upper()) if len(name) == 2 else None
+            if country is None:
+                try:
+                    option = parties.resolve(name, kinds=[parties.COUNTRY])
+                except ValidationError as error:
+                    problems.extend(error.messages)
+                    continue
+                country = Country.objects.get(pk=option.pk)
+            chosen.append(country)
+        if problems:
+            raise ValidationError(problems)
+        return list(dict.fromkeys(chosen))
 
 
 class _KnowledgeItemForm(forms.ModelForm):
-    # Countries typed by name with an autocomplete, not a multi-select of every country.
-    countries = CountriesField(
+    # Countries as boxes grouped by world region, with a filter field (choicefilter.js).
+    countries = CountryChoicesField(
         label=_("Countries of interest"),
         required=False,
-        help_text=_("Type a country's name and choose; separate countries with commas."),
+        help_text=_("Open a world region and tick the countries, or search the list by name."),
     )
     transfer = forms.MultipleChoiceField(
-        label=_("Kind of knowledge"),
+        label=_("What do you want to learn?"),
         required=False,
-        choices=TransferCategory.choices,
+        choices=PLAIN_TRANSFER,
         widget=forms.CheckboxSelectMultiple,
+        help_text=TRANSFER_HELP,
     )
     preferred_forms = forms.MultipleChoiceField(
-        label=_("Preferred forms of exchange"),
+        label=_("How would you like to exchange?"),
         required=False,
         choices=ExchangeForm.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -31,10 +172,21 @@ class _KnowledgeItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domains"].queryset = PolicyDomain.objects.order_by("name_nl")
+        grouped_domain_field(self.fields["domains"])
+        self.fields["domains"].label = _("Policy fields")
+        self.fields["domains"].help_text = _("Tick one or more; the main field if in doubt.")
+        self.fields["countries"].set_choices()
         self.fields["regions"].queryset = WorldRegion.objects.all()
+        self.fields["regions"].help_text = _(
+            "The monitor's world regions (%(source)s), for a wish without a country."
+        ) % {"source": "VNG (2009), §6.1"}
         self.fields["text"].widget = forms.Textarea(
             attrs={"rows": 5, "maxlength": MAX_QUESTION_LENGTH}
+        )
+        self.fields["title"].required = False
+        self.fields["title"].label = _("Short title (optional)")
+        self.fields["title"].help_text = _(
+            "Leave it empty and the first sentence of your text becomes the title."
         )
         if self.instance.pk:
             self.initial["transfer"] = self.instance.transfer
@@ -48,6 +200,14 @@ class _KnowledgeItemForm(forms.ModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from error
 
+    def clean(self):
+        cleaned = super().clean()
+        # A title nobody typed comes from the text: never an error for something the
+        # person asking cannot know.
+        if not (cleaned.get("title") or "").strip() and cleaned.get("text"):
+            cleaned["title"] = title_from_text(cleaned["text"])
+        return cleaned
+
     def save_values(self, instance):
         instance.transfer = list(self.cleaned_data.get("transfer") or [])
         instance.forms = list(self.cleaned_data.get("preferred_forms") or [])
@@ -57,11 +217,10 @@ class _KnowledgeItemForm(forms.ModelForm):
 class QuestionForm(_KnowledgeItemForm):
     class Meta:
         model = Question
-        fields = ["title", "text", "international", "outside_circle", "domains", "countries",
+        fields = ["text", "title", "international", "outside_circle", "domains", "countries",
                   "regions", "deadline", "status", "answer"]  # fmt: skip
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
-            "domains": forms.SelectMultiple(attrs={"size": 6}),
+            "deadline": DateInput(),
             "regions": forms.CheckboxSelectMultiple,
             "answer": forms.Textarea(attrs={"rows": 3}),
         }
@@ -72,8 +231,13 @@ class QuestionForm(_KnowledgeItemForm):
         self.fields["text"].help_text = _(
             "In your own words: the problem, what you have tried, what kind of help you want."
         )
+        self.fields["international"].label = _("Also from abroad")
+        self.fields["international"].help_text = _(
+            "Also look for municipalities and organisations in other countries."
+        )
         if not self.instance.pk:
             del self.fields["status"], self.fields["answer"]
+        self.order_fields(["text", "title", "transfer", "domains", "preferred_forms"])
 
     def clean(self):
         cleaned = super().clean()
@@ -90,15 +254,14 @@ class QuestionForm(_KnowledgeItemForm):
 class OfferForm(_KnowledgeItemForm):
     class Meta:
         model = Offer
-        fields = ["title", "text", "international", "domains", "countries", "regions", "active"]
-        widgets = {
-            "domains": forms.SelectMultiple(attrs={"size": 6}),
-            "regions": forms.CheckboxSelectMultiple,
-        }
+        fields = ["text", "title", "international", "domains", "countries", "regions", "active"]
+        widgets = {"regions": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("What can you offer?")
+        self.fields["transfer"].label = _("What can others learn from you?")
+        self.order_fields(["text", "title", "transfer", "domains", "preferred_forms"])
 
 
 class TryForm(forms.Form):

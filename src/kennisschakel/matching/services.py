@@ -17,6 +17,8 @@ from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.matching import adapter, explain, rules
 from kennisschakel.matching.models import Introduction, Question
+from kennisschakel.notifications import services as notifications
+from kennisschakel.notifications.models import Kind as NotificationKind
 from kennisschakel.register import models as register
 from kennisschakel.text.bilingual import translate_query
 from kennisschakel.text.folding import fold
@@ -203,6 +205,15 @@ def _network_rules() -> list[dict]:
     return data["rules"]
 
 
+def _size_fits(rule: dict, inhabitants: int) -> bool:
+    """A rule's size bounds, all of them (a network for towns of 50,000–250,000 needs
+    both); an unknown population (0) fits no size rule."""
+    low, high = rule.get("min_inhabitants"), rule.get("max_inhabitants")
+    if low is None and high is None or inhabitants <= 0:
+        return False
+    return (low is None or inhabitants >= low) and (high is None or inhabitants <= high)
+
+
 def network_suggestions(municipality: register.Municipality) -> list[dict]:
     """Networks that suit a municipality's profile and that it is not in yet, with why."""
     from kennisschakel.knowledge.models import Practice
@@ -232,8 +243,7 @@ def network_suggestions(municipality: register.Municipality) -> list[dict]:
             municipality.cbs_code in rule.get("municipalities", [])
             or bool(domains & set(rule.get("domains", [])))
             or (rule.get("border") and borders)
-            or ("min_inhabitants" in rule and inhabitants >= rule["min_inhabitants"])
-            or ("max_inhabitants" in rule and 0 < inhabitants <= rule["max_inhabitants"])
+            or _size_fits(rule, inhabitants)
         )
         if not fits:
             continue
@@ -337,6 +347,15 @@ def request_introduction(user, key: str, message: str, question: Question | None
         sorted(set(people)),
         {"introduction": introduction, "url": _absolute(introduction.get_absolute_url())},
     )
+    notifications.notify(  # in-app, for every user of the organisation asked (after commit)
+        NotificationKind.INTRODUCTION_REQUESTED,
+        [recipient.pk],
+        key=f"introduction:{introduction.pk}:requested",
+        subject=introduction.subject,
+        url=introduction.get_absolute_url(),
+        actor=user.organisation,
+        exclude_user=user,
+    )
     return introduction
 
 
@@ -402,6 +421,18 @@ def answer_introduction(introduction: Introduction, user, accept: bool, response
         _send(
             "matching/email/introduction_declined.txt", [introduction.requested_by.email], context
         )
+    answered = (
+        NotificationKind.INTRODUCTION_ACCEPTED if accept else NotificationKind.INTRODUCTION_DECLINED
+    )
+    notifications.notify(  # in-app, for every user of the asking organisation (after commit)
+        answered,
+        [introduction.asker_id],
+        key=f"introduction:{introduction.pk}:answered",
+        subject=introduction.subject,
+        url=introduction.get_absolute_url(),
+        actor=introduction.recipient,
+        exclude_user=user,
+    )
     return introduction
 
 

@@ -30,7 +30,12 @@ def _own_municipality(user):
 def ask(request):
     """Type a question and see suggestions at once; save it to follow it up."""
     municipality = _own_municipality(request.user)
-    form = TryForm(request.GET if "text" in request.GET else None)
+    data = request.GET if "text" in request.GET else None
+    if data is None and request.GET.get("q", "").strip():
+        # The home page's box "Wat wilt u weten?" (its field is the practice search's q)
+        # goes on here with "Hulp zoeken": what was typed is the question.
+        data = {"text": request.GET["q"]}
+    form = TryForm(data)
     suggestions, status = None, 200
     if form.is_bound:
         if form.is_valid():

@@ -107,6 +107,7 @@ def our_questions(user, since) -> Part:
         rows=[
             Row(
                 title=question.title,
+                lang="nl",
                 url=question.get_absolute_url(),
                 detail=_("%(status)s · %(count)s introductions requested · suggestions on its page")
                 % {"status": question.get_status_display(), "count": question.introduction_count},

@@ -14,3 +14,9 @@ class MonitorConfig(AppConfig):
         )
 
         waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)
+        from kennisschakel.monitor import sections
+
+        sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
+        from kennisschakel.monitor import services
+
+        services.connect_notifications()  # a wave opened or closed: notifications (after commit)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.formwidgets import DateInput
 from kennisschakel.monitor.models import Instrument, Wave
 from kennisschakel.register.models import SizeScheme
 
@@ -47,9 +48,9 @@ class WaveForm(forms.ModelForm):
             "min_cell",
         ]
         widgets = {
-            "reference_date": forms.DateInput(attrs={"type": "date"}),
-            "opens_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "reference_date": DateInput(),
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -58,6 +59,13 @@ class WaveForm(forms.ModelForm):
         self.fields["size_scheme"].queryset = SizeScheme.objects.order_by("position")
         self.fields["slug"].help_text = _("Part of the web address, e.g. gib-2026.")
         self.fields["min_cell"].widget.attrs.update({"min": 1, "max": 50})
+        if not self.instance.pk:
+            # A new wave usually counts the municipalities of today and opens today.
+            import datetime
+
+            today = datetime.date.today()
+            self.fields["reference_date"].initial = today
+            self.fields["opens_on"].initial = today
 
     def clean(self):
         cleaned = super().clean()

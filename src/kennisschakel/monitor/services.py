@@ -80,6 +80,7 @@ def create_wave(values: dict, user=None) -> Wave:
             for row in population_on(wave.reference_date, wave.size_scheme)
         ]
     )
+    notify_wave(wave)  # created open: the invited municipalities hear of it
     return wave
 
 
@@ -585,3 +586,46 @@ def close_wave(wave: Wave) -> Wave:
     wave.status = Wave.Status.CLOSED
     wave.save(update_fields=["status"])
     return wave
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notify_wave(wave: Wave) -> None:
+    """In-app notifications for the people of the invited municipalities: an open wave
+    invites those that have not submitted, a closed one has results for all invited.
+    Once per wave and event (the key), however often the wave is saved."""
+    from django.urls import reverse
+
+    from kennisschakel.notifications import services as notifications
+    from kennisschakel.notifications.models import Kind as NotificationKind
+
+    invited = Invitation.objects.filter(wave_id=wave.pk, municipality__isnull=False)
+    if wave.status == Wave.Status.OPEN:
+        kind, route = NotificationKind.MONITOR_INVITATION, "monitor:answer-start"
+        invited = invited.filter(submitted_at__isnull=True)
+    elif wave.status == Wave.Status.CLOSED:
+        kind, route = NotificationKind.MONITOR_RESULTS, "monitor:where-we-stand"
+    else:
+        return
+    notifications.notify(
+        kind,
+        invited.values("municipality__organisation_id"),
+        key=f"monitor:{wave.pk}:{wave.status}",
+        subject=wave.title,
+        url=reverse(route, args=[wave.slug]),
+    )
+
+
+def _wave_status_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    # The wave's status changes through save(update_fields=["status"]) (close_wave, the
+    # organiser's status form); other saves of a wave notify nobody.
+    if not created and update_fields and "status" in update_fields:
+        notify_wave(instance)
+
+
+def connect_notifications() -> None:
+    """Called from MonitorConfig.ready()."""
+    from django.db.models.signals import post_save
+
+    post_save.connect(_wave_status_saved, sender=Wave, dispatch_uid="monitor-wave-notify")

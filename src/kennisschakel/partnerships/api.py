@@ -101,6 +101,12 @@ class PartiesField(serializers.Field):
         return parties
 
 
+class MotiveLabelSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    label_nl = serializers.CharField(help_text="As the source words it (004 Tabel 6.2)")
+    label_en = serializers.CharField(help_text="Kennisschakel's translation; may be empty")
+
+
 class PartnershipSerializer(serializers.ModelSerializer):
     partners = PartiesField()
     motives = serializers.SlugRelatedField(
@@ -114,6 +120,9 @@ class PartnershipSerializer(serializers.ModelSerializer):
     )
     funding = serializers.ListField(child=serializers.CharField(max_length=120), required=False)
     world_regions = serializers.SerializerMethodField()
+    # Read-only, added for English clients: the motives' labels (label_nl is the source's
+    # wording, label_en our translation). ``motives`` itself stays the list of slugs.
+    motive_labels = serializers.SerializerMethodField()
     version = version_field()
 
     class Meta:
@@ -130,6 +139,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "translocal_link",
             "network_model",
             "motives",
+            "motive_labels",
             "policy_fields",
             "domains",
             "funding",
@@ -148,6 +158,13 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     def get_world_regions(self, partnership) -> list[str]:
         return [region.slug for region in partnership.world_regions]
+
+    @extend_schema_field(MotiveLabelSerializer(many=True))
+    def get_motive_labels(self, partnership) -> list[dict]:
+        return [
+            {"slug": m.slug, "label_nl": m.label_nl, "label_en": m.label_en}
+            for m in partnership.motives.all()
+        ]
 
     def validate(self, attrs):
         start = attrs.get("start_year", getattr(self.instance, "start_year", None))

@@ -15,3 +15,9 @@ class PartnershipsConfig(AppConfig):
         )
 
         waiting.register_sections()  # Mijn Kennisschakel (core/waiting.py)
+        from kennisschakel.partnerships import home
+
+        home.register_contribution()  # the home page's figures (core/home.py)
+        from kennisschakel.partnerships import sections
+
+        sections.register_sections()  # municipality/organisation pages (core/party_sections.py)

@@ -76,6 +76,22 @@ def country_balances(start=None, end=None, number: int | None = None):
     return found
 
 
+def pending_per_organisation(start=None, end=None, number: int | None = None):
+    """:func:`balances.pending_per_organisation`, from the cache while the ledger is
+    unchanged (the country-wide table marks exchanges still to be confirmed)."""
+    from kennisschakel.partnerships import balances
+
+    number = generation() if number is None else number
+    if number is None:
+        return balances.pending_per_organisation(start, end)
+    key = f"pending-per-organisation:{number}:{start}:{end}"
+    found = cache.get(key)
+    if found is None:
+        found = balances.pending_per_organisation(start, end)
+        cache.set(key, found, _TIMEOUT)
+    return found
+
+
 def organisation_summary(organisation_id: int, start=None, end=None):
     """:func:`balances.organisation_summary` (three queries over the sides, a self-join
     among them: half a second for the busiest municipality) from the cache while the

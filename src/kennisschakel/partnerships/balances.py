@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from kennisschakel import reciprocity
 from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity, NetworkMembership
@@ -136,9 +136,69 @@ def organisation_summary(organisation_id: int, start=None, end=None) -> dict:
     undated = (
         ActivitySide.objects.filter(organisation_id=organisation_id, balance_date__isnull=True)
         .exclude(activity__confirmation=ExchangeActivity.Confirmation.DISPUTED)
-        .count()
+        .aggregate(n=Count("id"), from_sources=Count("id", filter=FROM_SOURCES))
     )
-    return {"balance": balance, "partners": partners, "trend": trend, "undated": undated}
+    return {
+        "balance": balance,
+        "partners": partners,
+        "trend": trend,
+        "undated": undated["n"],
+        # Undated rows imported from the reports: the page says the source gives no year.
+        "undated_from_sources": undated["from_sources"],
+        **_pending(organisation_id, own),
+    }
+
+
+# Rows imported from the reports: nobody logged them (see partnerships/loaders.py).
+FROM_SOURCES = Q(activity__logged_by__isnull=True, activity__logged_by_organisation__isnull=True)
+
+
+def _pending(organisation_id: int, own_sides) -> dict:
+    """Exchanges in a balance that the other side has not confirmed yet, so pages can mark
+    them: their number, and per other party how many of the shared ones are pending.
+
+    Two small queries: only the pending activities' sides are read (few, as the other
+    side confirms them), never the whole balance again.
+    """
+    pending_ids = list(
+        own_sides.filter(activity__confirmation=ExchangeActivity.Confirmation.PENDING)
+        .values_list("activity_id", flat=True)
+        .distinct()
+    )
+    per_party: dict[str, int] = defaultdict(int)
+    others = (
+        ActivitySide.objects.filter(activity_id__in=pending_ids)
+        .exclude(organisation_id=organisation_id)
+        .values_list("organisation_id", "place_id", "country_id")
+    )
+    for org, place, country in others if pending_ids else ():
+        per_party[_party_key(org, place, country)] += 1
+    return {"pending": len(pending_ids), "pending_partners": dict(per_party)}
+
+
+class PartnerLabel(str):
+    """A partner's name in a balance table, knowing how many of the exchanges with that
+    partner still wait for the other side's confirmation (``{% if label.pending %}``)."""
+
+    pending = 0
+    count = 0
+
+    @property
+    def all_pending(self) -> bool:
+        return bool(self.pending) and self.pending >= self.count
+
+
+def partner_rows(shown, pending: dict[str, int]) -> list[tuple[PartnerLabel, reciprocity.Balance]]:
+    """``(label, balance)`` per partner key, sorted by name, each label marked with its
+    pending exchanges (two queries for the names at most, see :func:`party_labels`)."""
+    labels = party_labels(key for key, _balance in shown)
+    rows = []
+    for key, balance in shown:
+        label = PartnerLabel(labels.get(key, key))
+        label.pending = pending.get(key, 0)
+        label.count = balance.activity_count
+        rows.append((label, balance))
+    return sorted(rows, key=lambda row: str(row[0]))
 
 
 def _partner_totals(organisation_id: int, start, end) -> list[tuple]:
@@ -188,12 +248,52 @@ def partnership_summary(partnership, start=None, end=None) -> dict:
     )
     activities, undated = _activities_from_sides(sides)
     parties = [p.party_key for p in partnership.partners.all()]
+    # Counted exchanges the other side has not confirmed yet, per party taking part.
+    pending: dict[str, int] = defaultdict(int)
+    for side in sides:
+        day = activity_start(side.activity)
+        if (
+            side.activity.confirmation == ExchangeActivity.Confirmation.PENDING
+            and day is not None
+            and (start is None or day >= start)
+            and (end is None or day <= end)
+        ):
+            pending[side.party_key] += 1
     return {
         "balances": {
             key: reciprocity.party_balance(activities, key, start, end) for key in parties
         },
         "undated": undated,
+        "undated_from_sources": sum(
+            1
+            for activity in {side.activity for side in sides}
+            if activity_start(activity) is None
+            and activity.logged_by_id is None
+            and activity.logged_by_organisation_id is None
+        ),
+        "pending": dict(pending),
     }
+
+
+def pending_per_organisation(start=None, end=None) -> dict[int, int]:
+    """Per organisation: its exchanges in the balance that wait for the other side's
+    confirmation (the country-wide table marks them). One GROUP BY over the sides of
+    pending activities only."""
+    sides = ActivitySide.objects.filter(
+        balance_date__isnull=False,
+        organisation__isnull=False,
+        activity__confirmation=ExchangeActivity.Confirmation.PENDING,
+    )
+    if start is not None:
+        sides = sides.filter(balance_date__gte=start)
+    if end is not None:
+        sides = sides.filter(balance_date__lte=end)
+    return dict(
+        sides.values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("organisation_id", "n")
+    )
 
 
 def party_labels(keys) -> dict[str, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from kennisschakel.partnerships.balances import activity_start
 from kennisschakel.partnerships.models import ExchangeActivity, Partnership
@@ -41,6 +42,14 @@ class CouncilNote:
     practices: list = field(default_factory=list)
     expected_returns: list = field(default_factory=list)
     undated: int = 0
+    undated_from_sources: int = 0  # of which imported from the reports (no year given)
+    # Whether any exchange in the note records the figure at all: a note whose exchanges
+    # record no amount says so instead of showing € 0,00 (issue 13, finding 6).
+    hours_known: bool = False
+    costs_known: bool = False
+    subsidies_known: bool = False
+    from_sources: bool = True  # every exchange in it was imported from the reports
+    pending: list = field(default_factory=list)  # not yet confirmed by the other side
 
     @property
     def subject(self):
@@ -65,13 +74,31 @@ class CouncilNote:
     def net_costs(self) -> Decimal:
         return self.total_input - self.subsidies
 
+    @property
+    def unknown_amount(self) -> str:
+        """What a line says when no exchange in the note records its amount."""
+        if self.activities and self.from_sources:
+            return gettext("The source gives no amount")
+        return gettext("No amount recorded")
+
+    @property
+    def partly_known(self) -> bool:
+        """Totals add up only the figures that are known."""
+        return (self.hours_known or self.costs_known) and not (
+            self.hours_known and self.costs_known and self.subsidies_known
+        )
+
     def money(self) -> dict[str, str]:
+        """Each line as the note prints it: an amount, or why there is none."""
+        unknown = self.unknown_amount
+        any_known = self.hours_known or self.costs_known
+        cannot = gettext("cannot be calculated: no hours or amounts known")
         return {
-            "hour_costs": euro(self.hour_costs),
-            "costs": euro(self.costs),
-            "subsidies": euro(self.subsidies),
-            "total_input": euro(self.total_input),
-            "net_costs": euro(self.net_costs),
+            "hour_costs": euro(self.hour_costs) if self.hours_known else gettext("no hours known"),
+            "costs": euro(self.costs) if self.costs_known else unknown,
+            "subsidies": euro(self.subsidies) if self.subsidies_known else unknown,
+            "total_input": euro(self.total_input) if any_known else cannot,
+            "net_costs": euro(self.net_costs) if any_known else cannot,
             "rate": euro(self.hourly_rate),
         }
 
@@ -94,6 +121,7 @@ def build_note(
         day = activity_start(activity)
         if day is None:
             note.undated += 1
+            note.undated_from_sources += _imported(activity)
             continue
         if start <= day <= end:
             _count_activity(note, activity)
@@ -103,12 +131,23 @@ def build_note(
     return note
 
 
+def _imported(activity: ExchangeActivity) -> bool:
+    """Imported from the reports: nobody logged it (partnerships/loaders.py)."""
+    return activity.logged_by_id is None and activity.logged_by_organisation_id is None
+
+
 def _count_activity(note: CouncilNote, activity: ExchangeActivity) -> None:
     note.activities.append(activity)
     own = [s for s in activity.sides.all() if s.organisation_id == note.organisation.pk]
     note.own_hours += sum((s.hours or Decimal(0) for s in own), Decimal(0))
+    note.hours_known |= any(s.hours is not None for s in own)
     note.costs += activity.costs or Decimal(0)
+    note.costs_known |= activity.costs is not None
     note.subsidies += activity.subsidy or Decimal(0)
+    note.subsidies_known |= activity.subsidy is not None
+    note.from_sources &= _imported(activity)
+    if activity.confirmation == ExchangeActivity.Confirmation.PENDING:
+        note.pending.append(activity)
     if activity.form in TRIP_FORMS:
         note.trips += 1
     if activity.outcomes:

@@ -20,6 +20,8 @@ from kennisschakel.partnerships.forms import (
     ActivityForm,
     MembershipForm,
     PartnershipForm,
+    introduction_initial,
+    party_name,
 )
 from kennisschakel.partnerships.models import ExchangeActivity, NetworkMembership, Partnership
 
@@ -141,12 +143,38 @@ def _warn_without_goals(request, data) -> None:
         )
 
 
+def _introduction_of(request, organisation):
+    """The accepted introduction named by ?introduction= (GET) or the form (POST), when
+    the user's organisation is one of its sides; else None (nothing about it shows)."""
+    from kennisschakel.matching.models import Introduction
+
+    value = request.POST.get("introduction") or request.GET.get("introduction") or ""
+    if not value.isdigit() or len(value) > 18:
+        return None
+    introduction = (
+        Introduction.objects.select_related(
+            "asker__municipality", "recipient__municipality", "question"
+        )
+        .filter(pk=int(value), status=Introduction.Status.ACCEPTED)
+        .first()
+    )
+    if introduction is None or organisation.pk not in (
+        introduction.asker_id,
+        introduction.recipient_id,
+    ):
+        return None
+    return introduction
+
+
 @login_required
 def activity_create(request):
     organisation = _acting_organisation(request, ExchangeActivity)
     initial = {}
     if request.GET.get("partnership"):
         initial["partnership"] = Partnership.objects.filter(slug=request.GET["partnership"]).first()
+    # Opened from an accepted introduction: the form starts from what it already knows.
+    introduction = _introduction_of(request, organisation)
+    initial.update(introduction_initial(introduction, organisation))
     form = ActivityForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,7 +188,7 @@ def activity_create(request):
     return render(
         request,
         "partnerships/activity_form.html",
-        {"form": form, "activity": None},
+        {"form": form, "activity": None, "introduction": introduction},
         status=_form_status(request, form),
     )
 
@@ -189,7 +217,10 @@ def activity_edit(request, slug):
     }
     if others:
         initial.update(
-            other_party=services.party_text(others[0]),
+            # By name where the name is unambiguous (parties by name, issue 13).
+            other_party=party_name(others[0].organisation)
+            if others[0].organisation is not None
+            else services.party_text(others[0]),
             other_direction=others[0].direction,
             other_participants=others[0].participants,
             other_hours=others[0].hours,

@@ -1,8 +1,12 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core.formwidgets import DateInput
 from kennisschakel.core.versioning import VersionedFormMixin
+from kennisschakel.matching.forms import grouped_domain_field
 from kennisschakel.partnerships.models import (
     ActivitySide,
     Dissemination,
@@ -60,19 +64,15 @@ class ActivityForm(VersionedFormMixin, forms.Form):
     )
     form = forms.ChoiceField(label=_("Form of exchange"), choices=ExchangeForm.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(
-        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     other_party = forms.CharField(
         label=_("With"),
         max_length=120,
         widget=PartyCombobox(),
         help_text=_(
             "A municipality, place abroad or organisation: type its name (Weert, Münster, "
-            "VNG) and choose, or a CBS code (GM0153)."
+            "VNG) and choose it from the list."
         ),
     )
     own_direction = forms.ChoiceField(label=_("Your side"), choices=DIRECTIONS)
@@ -137,13 +137,16 @@ class ActivityForm(VersionedFormMixin, forms.Form):
         label=_("Practices adopted through this exchange"),
         required=False,
         queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-scroll"}),
     )
 
     def __init__(self, *args, organisation=None, instance=None, **kwargs):
         # VersionedFormMixin reads self.instance while it initialises.
         self.instance = instance if instance is not None else ExchangeActivity()
         super().__init__(*args, **kwargs)
+        if instance is None:
+            # A new exchange is usually logged on the day it happens or just after.
+            self.fields["start_date"].initial = datetime.date.today()
         from kennisschakel.knowledge.models import Practice
 
         self.fields["practices"].queryset = Practice.objects.published().order_by("title")
@@ -198,6 +201,59 @@ class ActivityForm(VersionedFormMixin, forms.Form):
         return cleaned
 
 
+def party_name(organisation) -> str:
+    """How the exchange form shows a party: by its name (Enschede, VNG), as a person
+    would type it, when that name resolves back to this one organisation; otherwise by
+    the unambiguous form parse_party reads (GM0153, 'org: vng')."""
+    from kennisschakel.partnerships.services import PartyRef, party_text
+    from kennisschakel.register import parties
+
+    municipality = getattr(organisation, "municipality", None)
+    name = municipality.name if municipality is not None else organisation.name
+    try:
+        option = parties.resolve(name)
+    except ValidationError:
+        option = None
+    if option is not None and option.kind != parties.PLACE and option.pk == organisation.pk:
+        return option.label
+    return party_text(PartyRef(organisation=organisation))
+
+
+def introduction_initial(introduction, organisation) -> dict:
+    """What an accepted introduction already tells the exchange form: the other party,
+    the topic as title, today as date; the asking side receives knowledge and the asked
+    side gives it, and the question's text is what the asker wants to learn.
+
+    Empty unless the introduction is accepted and ``organisation`` is one of its sides
+    (another organisation learns nothing about it from the form)."""
+    from kennisschakel.matching.models import Introduction
+
+    if introduction is None or introduction.status != Introduction.Status.ACCEPTED:
+        return {}
+    if organisation is None or organisation.pk not in (
+        introduction.asker_id,
+        introduction.recipient_id,
+    ):
+        return {}
+    asking = organisation.pk == introduction.asker_id
+    other = introduction.recipient if asking else introduction.asker
+    Direction = ActivitySide.Direction
+    initial = {
+        "title": introduction.subject[:200],
+        "start_date": datetime.date.today(),
+        "other_party": party_name(other),
+        "own_direction": Direction.RECEIVED if asking else Direction.GAVE,
+        "other_direction": Direction.GAVE if asking else Direction.RECEIVED,
+    }
+    question = introduction.question
+    if question is not None:
+        if asking and question.text:
+            initial["learning_goals"] = question.text
+        if len(question.forms or []) == 1:
+            initial["form"] = question.forms[0]
+    return initial
+
+
 class ConfirmForm(forms.Form):
     agree = forms.TypedChoiceField(
         label=_("Is this right?"),
@@ -210,10 +266,54 @@ class ConfirmForm(forms.Form):
     )
 
 
+def default_note_period(partnership, today=None) -> tuple[datetime.date, datetime.date]:
+    """The period a council note starts with: the last full calendar year, because a
+    council looks back per year (annual accounts and report); when the partnership has
+    no dated exchange in that year, its whole dated period instead, so the note opens on
+    the exchanges there are rather than on an empty year of zeros; with no dated
+    exchange at all, the years the partnership ran (when it ended before last year)."""
+    from django.db.models import Max, Min, Q
+
+    today = today or datetime.date.today()
+    last_year = today.year - 1
+    start, end = datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)
+    # An exchange is dated by its start date or, when only that is known, its year
+    # (the balances count it on 1 January of that year).
+    activities = partnership.activities
+    in_last_year = Q(start_date__range=(start, end)) | Q(start_date__isnull=True, year=last_year)
+    if activities.filter(in_last_year).exists():
+        return start, end
+    span = activities.aggregate(
+        first=Min("start_date"),
+        last=Max("start_date"),
+        ends=Max("end_date"),
+        first_year=Min("year", filter=Q(start_date__isnull=True)),
+        last_year=Max("year", filter=Q(start_date__isnull=True)),
+    )
+    firsts = [y for y in (span["first"] and span["first"].year, span["first_year"]) if y]
+    lasts = [
+        y
+        for y in (
+            span["last"] and span["last"].year,
+            span["ends"] and span["ends"].year,
+            span["last_year"],
+        )
+        if y
+    ]
+    if not firsts:
+        # No exchange with a date or year: the years the partnership itself ran, when
+        # known, rather than an empty last year.
+        if partnership.start_year and (partnership.end_year or 0) < last_year:
+            until = partnership.end_year or partnership.start_year
+            return datetime.date(partnership.start_year, 1, 1), datetime.date(until, 12, 31)
+        return start, end
+    return datetime.date(min(firsts), 1, 1), datetime.date(max(lasts), 12, 31)
+
+
 class CouncilNoteForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
     hourly_rate = forms.DecimalField(
         label=_("Hourly rate (euro)"),
         min_value=0,
@@ -241,6 +341,8 @@ class CouncilNoteForm(forms.Form):
             self.motives = note_motives(activity)
         else:
             self.motives = list(partnership.motives.all())
+            if not self.is_bound and "start" not in self.initial:
+                self.initial["start"], self.initial["end"] = default_note_period(partnership)
         for motive in self.motives:
             self.fields[f"return_{motive.slug}"] = forms.CharField(
                 label=_("Expected return: %(motive)s") % {"motive": motive},
@@ -364,7 +466,6 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "motives": forms.CheckboxSelectMultiple,
-            "domains": forms.SelectMultiple(attrs={"size": 6}),
             "end_reason": forms.Textarea(attrs={"rows": 2}),
             "local_organisations": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -380,6 +481,7 @@ class PartnershipForm(VersionedFormMixin, forms.ModelForm):
         from kennisschakel.register.models import PolicyDomain
 
         self.fields["domains"].queryset = PolicyDomain.objects.order_by("name_nl")
+        grouped_domain_field(self.fields["domains"])
         if self.instance.pk:
             from kennisschakel.partnerships.services import party_text
 
@@ -447,7 +549,6 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = NetworkMembership
         fields = ["network", "role", "since", "until", "themes", "source"]
-        widgets = {"themes": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -458,6 +559,7 @@ class MembershipForm(forms.ModelForm):
             type__in=NETWORK_TYPES
         ).order_by("name")
         self.fields["themes"].queryset = PolicyDomain.objects.order_by("name_nl")
+        grouped_domain_field(self.fields["themes"])
         self.fields["source"].label = _("Source or link (optional)")
         for name in ("since", "until"):
             self.fields[name].widget.attrs.update({"min": 1900, "max": 2100})

@@ -14,6 +14,8 @@ from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.core.slugs import unique_slug
 from kennisschakel.core.versioning import claim_version
+from kennisschakel.notifications import services as notifications
+from kennisschakel.notifications.models import Kind as NotificationKind
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
@@ -189,6 +191,15 @@ def _tell_proposed_partners(partnership: Partnership, rows, user) -> None:
         )
         if to:
             _send_proposal(to, {**context, "organisation": organisation})
+    notifications.notify(  # in-app, for every user of each proposed organisation
+        NotificationKind.PARTNERSHIP_PROPOSED,
+        [organisation.pk for organisation in proposed],
+        key=f"partnership:{partnership.pk}:proposed:{partnership.version}",
+        subject=str(partnership),
+        url=partnership.get_absolute_url(),
+        actor=(user.organisation if user else "") or "",
+        exclude_user=user,
+    )
 
 
 def _send_proposal(to: list[str], context: dict) -> None:
@@ -289,7 +300,29 @@ def log_activity(
         activity.confirmation = ExchangeActivity.Confirmation.CONFIRMED  # from the sources
     activity.save()
     _create_sides(activity, sides)
+    _ask_to_confirm(activity, sides, user)
     return activity
+
+
+def _ask_to_confirm(activity: ExchangeActivity, sides: list[SideInput], user) -> None:
+    """Notify the other organisations of a pending exchange: they are asked to confirm."""
+    if activity.confirmation != ExchangeActivity.Confirmation.PENDING:
+        return
+    others = [
+        s.party.organisation.pk
+        for s in sides
+        if s.party.organisation is not None
+        and s.party.organisation.pk != activity.logged_by_organisation_id
+    ]
+    notifications.notify(
+        NotificationKind.EXCHANGE_TO_CONFIRM,
+        others,
+        key=f"exchange:{activity.pk}:{activity.version}",
+        subject=activity.title,
+        url=activity.get_absolute_url(),
+        actor=activity.logged_by_organisation or "",
+        exclude_user=user,
+    )
 
 
 def _create_sides(activity: ExchangeActivity, sides: list[SideInput]) -> None:
@@ -366,6 +399,7 @@ def update_activity(
     activity.save()
     activity.sides.all().delete()
     _create_sides(activity, sides)
+    _ask_to_confirm(activity, sides, user)  # asked again: the version makes it a new event
     if practices is not None:
         activity.practices.set(practices)
     return activity

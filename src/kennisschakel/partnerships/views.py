@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kennisschakel.accounts.permissions import belongs_to, can_edit
+from kennisschakel.accounts.permissions import can_edit
 from kennisschakel.core.svg import without_inline_styles
 from kennisschakel.partnerships import balance_cache, balances, services
 from kennisschakel.partnerships.forms import ConfirmForm
@@ -84,6 +84,8 @@ def partnership_detail(request, slug):
         (partner, summary["balances"].get(partner.party_key))
         for partner in partnership.partners.all()
     ]
+    for partner, _balance in partner_rows:  # marked when exchanges still await confirmation
+        partner.pending = summary["pending"].get(partner.party_key, 0)
     # The same rule as the edit pages and the API: confirmed partners (and facilitators).
     may_log = can_edit(request.user, partnership)
     return render(
@@ -94,6 +96,11 @@ def partnership_detail(request, slug):
             "activities": activities,
             "partner_rows": partner_rows,
             "undated": summary["undated"],
+            "balance_notes": {
+                "pending": sum(1 for a in activities if a.confirmation == "pending"),
+                "undated": summary["undated"],
+                "undated_from_sources": summary["undated_from_sources"],
+            },
             "may_log": may_log,
             "proposals": list(own_proposed_sides(request.user, partnership)),
         },
@@ -177,47 +184,12 @@ def landscape(request):
     )
 
 
-# Partners shown on a municipality page unless all are asked for (the busiest has hundreds).
-PARTNER_ROWS = 25
-
-
 def municipality_section(municipality, user=None, all_partners: bool = False) -> dict:
-    """What the municipality page shows about partnerships, networks and the balance.
+    """What the municipality page shows about partnerships, networks and the balance
+    (built in ``sections.py``, which contributes it to the register's pages)."""
+    from kennisschakel.partnerships.sections import party_context
 
-    The per-partner table lists the ``PARTNER_ROWS`` partners with most exchanges (by
-    name), or every partner when ``all_partners``.
-    """
-    organisation = municipality.organisation
-    may_edit = bool(user and user.is_authenticated and belongs_to(user, organisation.pk))
-    # A partnership this municipality declined is not its partnership.
-    partnerships = (
-        Partnership.objects.filter(partners__organisation=organisation)
-        .exclude(  # one subquery: both conditions must hold for the same partner row
-            pk__in=PartnershipPartner.objects.filter(
-                organisation=organisation, status=PartnershipPartner.Status.DECLINED
-            ).values("partnership_id")
-        )
-        # No partner prefetch: the section lists names only, and at national scale a
-        # busy municipality's partnerships have hundreds of partners between them.
-        .distinct()
-    )
-    networks = NetworkMembership.objects.filter(member=organisation).select_related("network")
-    summary = balance_cache.organisation_summary(organisation.pk)
-    shown = sorted(summary["partners"].items(), key=lambda kb: (-kb[1].activity_count, kb[0]))
-    if not all_partners:
-        shown = shown[:PARTNER_ROWS]
-    labels = balances.party_labels(k for k, _b in shown)
-    partner_rows = sorted(((labels.get(k, k), b) for k, b in shown), key=lambda r: r[0])
-    return {
-        "partnerships": partnerships,
-        "networks": networks,
-        "balance": summary["balance"],
-        "partner_balances": partner_rows,
-        "trend": sorted(summary["trend"].items()),
-        "undated": summary["undated"],
-        "partner_count": len(summary["partners"]),
-        "may_edit": may_edit,
-    }
+    return party_context(municipality.organisation, user, all_partners=all_partners)
 
 
 def council_note(request, slug):
@@ -234,8 +206,6 @@ def activity_council_note(request, slug):
 
 
 def _council_note_page(request, partnership=None, activity=None):
-    import datetime
-
     from kennisschakel.partnerships.councilnote_jobs import form_fields, note_from_data
     from kennisschakel.partnerships.forms import CouncilNoteForm
 
@@ -244,11 +214,8 @@ def _council_note_page(request, partnership=None, activity=None):
         params = request.GET.copy()
         del params["format"]
         return redirect(f"{request.path}?{params.urlencode()}")
-    today = datetime.date.today()
-    initial = {
-        "start": datetime.date(today.year - 1, 1, 1),
-        "end": datetime.date(today.year - 1, 12, 31),
-    }
+    # The period's default is the form's (forms.default_note_period).
+    initial = {}
     note = None
     if "hourly_rate" in request.GET:
         form, note = note_from_data(request.GET, partnership, activity)
@@ -399,6 +366,10 @@ def country_balance_list(request):
         organisation_id__in=by_organisation
     )
     rows = [(m, by_organisation[m.organisation_id]) for m in municipalities]
+    # Rows whose exchanges include some the other side has not confirmed yet are marked.
+    pending = balance_cache.pending_per_organisation(start, end, generation)
+    for municipality, _balance in rows:
+        municipality.pending = pending.get(municipality.organisation_id, 0)
     order = request.GET.get("order", "activities")
     sort_keys = {
         "activities": lambda row: -row[1].activity_count,
@@ -418,6 +389,7 @@ def country_balance_list(request):
             "end": end,
             "problems": problems,
             "order": order,
+            "balance_notes": {"pending_rows": bool(pending), "hours_column": bool(rows)},
             "municipality_count": Municipality.objects.count(),
             # The rendered rows are cached under it too (hundreds of formatted figures).
             "generation": generation,

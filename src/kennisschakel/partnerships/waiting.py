@@ -53,6 +53,7 @@ def exchanges_to_confirm(user, since) -> Part:
         rows=[
             Row(
                 title=activity.title,
+                lang="nl",
                 url=activity.get_absolute_url(),
                 detail=_("Logged by %(organisation)s on %(date)s")
                 % {
@@ -89,6 +90,7 @@ def partnerships_to_answer(user, since) -> Part:
         rows=[
             Row(
                 title=str(partner.partnership),
+                lang="nl",
                 url=partner.partnership.get_absolute_url(),
                 detail=_("Your organisation is named as a partner and has not confirmed yet."),
                 action=_("Confirm or decline") if may_act else "",
@@ -123,6 +125,7 @@ def network_activity(user, since) -> Part:
         rows=[
             Row(
                 title=activity.title,
+                lang="nl",
                 url=activity.get_absolute_url(),
                 detail=_("%(partnership)s · added on %(date)s")
                 % {

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.accounts.permissions import belongs_to, can_edit
+from kennisschakel.core import party_sections
 from kennisschakel.register import models as m
 from kennisschakel.register.filters import MunicipalityFilter, OrganisationFilter
 from kennisschakel.register.forms import OrganisationProfileForm, PlaceSearchForm
@@ -76,18 +77,24 @@ def municipality_detail(request, cbs_code):
             "borders": municipality.border_segments.select_related("country"),
             "predecessors": predecessors_of(municipality),
             "can_edit": can_edit(request.user, municipality.organisation),
-            "section": _partnership_section(
-                municipality, request.user, all_partners=request.GET.get("partners") == "all"
-            ),
+            **_contact_point(request.user, municipality.organisation),
+            # Practices, questions, partnerships, monitor: each app's own section
+            # (core/party_sections.py); the register imports none of those apps.
+            "sections": party_sections.sections_for(request, municipality),
         },
     )
 
 
-def _partnership_section(municipality, user, all_partners=False) -> dict:
-    # Imported here: the register does not depend on the partnerships app at import time.
-    from kennisschakel.partnerships.views import municipality_section
-
-    return municipality_section(municipality, user, all_partners=all_partners)
+def _contact_point(user, organisation) -> dict:
+    """The people others may contact (consent given), and for the organisation's own
+    people and facilitators also those who have not consented yet (marked so)."""
+    people = list(
+        m.ContactPerson.objects.visible_to(user)
+        .filter(organisation=organisation, erased_at__isnull=True)
+        .order_by("name")
+    )
+    own = bool(user.is_authenticated and belongs_to(user, organisation.pk))
+    return {"contacts": people, "manages_contacts": own}
 
 
 class OrganisationListView(ListView):
@@ -125,15 +132,13 @@ class OrganisationDetailView(DetailView):
         self.object = self.get_object()
         if hasattr(self.object, "municipality"):
             return redirect(self.object.municipality.get_absolute_url())
-        # ``members`` is the reverse side of partnerships.NetworkMembership.network.
-        members = self.object.members.select_related("member__municipality").order_by(
-            "member__name"
-        )
         return self.render_to_response(
             self.get_context_data(
                 object=self.object,
                 can_edit=can_edit(request.user, self.object),
-                members=members,
+                # Members, partnerships, practices, questions: each app's own section.
+                sections=party_sections.sections_for(request, self.object),
+                **_contact_point(request.user, self.object),
             )
         )
 
