@@ -123,8 +123,16 @@ def start_pool() -> int:
         return 0
     try:
         # As many jobs as processes, submitted at once: each busy process makes the
-        # pool start another, so every one of them runs its warm-up.
-        return len(set(_executor().map(_started, range(processes()))))
+        # pool start another, so every one of them runs its warm-up. A process still
+        # loading its fonts takes no job, so the first one may answer them all: ask
+        # again until every process has answered (or half a minute has gone by).
+        import time
+
+        wanted, answered = processes(), set()
+        deadline = time.monotonic() + 30
+        while len(answered) < wanted and time.monotonic() < deadline:
+            answered |= set(_executor().map(_started, range(wanted)))
+        return len(answered)
     except BrokenProcessPool:
         _pool = None
         return 0
