@@ -302,8 +302,9 @@ def demo_world(world):
     o = demo.objects
     matrix_slugs = [world[k].slug for k in world.objects if k.startswith("wave_")]
     waves = Wave.objects.exclude(slug__in=matrix_slugs).annotate(n=Count("invitations"))
-    closed = waves.filter(status=Wave.Status.CLOSED).order_by("-n", "-reference_date").first()
-    opened = waves.filter(status=Wave.Status.OPEN).order_by("-n").first()
+    closed = waves.filter(Wave.status_q(Wave.Status.CLOSED)).order_by("-n", "-reference_date")
+    closed = closed.first()
+    opened = waves.filter(Wave.status_q(Wave.Status.OPEN)).order_by("-n").first()
     if closed:
         o["wave_closed"] = o["wave_closed_other"] = closed
         o["chart_id"] = _a_chart_id(closed)

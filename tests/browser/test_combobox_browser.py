@@ -47,6 +47,10 @@ def test_choose_a_party_with_the_keyboard_only_and_save(browser_page, live_serve
     listbox.get_by_role("option").first.wait_for()
     assert field.get_attribute("aria-expanded") == "true"
     assert "Weert" in listbox.get_by_role("option").first.inner_text()
+    # The spoken count is Dutch, with the number filled in (issue 13: "%s" showed in English).
+    status = page.locator("#id_other_party-listbox ~ [role=status]")
+    count = listbox.get_by_role("option").count()
+    assert status.inner_text() == f"{count} suggesties; kies met de pijltjestoetsen."
     assert _axe_violations(page) == []
     shot(page, "combobox-open")
 
@@ -55,6 +59,7 @@ def test_choose_a_party_with_the_keyboard_only_and_save(browser_page, live_serve
     assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
     page.keyboard.press("Enter")  # chooses; does not submit
     assert field.input_value() == "Weert"
+    assert status.inner_text() == "Gekozen: Weert"
     assert field.get_attribute("aria-expanded") == "false"
     assert page.url.endswith("/uitwisselingen/nieuw/")
 

@@ -15,7 +15,7 @@ pytestmark = [
 
 def open_wave_with_code():
     from kennisschakel.monitor import services
-    from kennisschakel.monitor.models import Instrument, Wave
+    from kennisschakel.monitor.models import Instrument
     from kennisschakel.register.models import SizeScheme
 
     today = datetime.date.today()
@@ -28,8 +28,7 @@ def open_wave_with_code():
             "reference_date": datetime.date(today.year, 1, 1),
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
             "opens_on": today - datetime.timedelta(days=1),
-            "closes_on": today + datetime.timedelta(days=30),
-            "status": Wave.Status.OPEN,
+            "closes_on": today + datetime.timedelta(days=30),  # open by its dates
         }
     )
     return wave, services.issue_code(wave.invitations.get(cbs_code="GM0153"))
@@ -82,7 +81,7 @@ def test_results_pages_pass_axe(browser_page, live_server, make_user, facilitato
     from axe_playwright_python.sync_playwright import Axe
     from django.utils import timezone
 
-    from kennisschakel.monitor.models import Wave
+    from kennisschakel.monitor import services
     from tests.browser.test_browser import log_in
 
     wave, _code = open_wave_with_code()
@@ -97,8 +96,7 @@ def test_results_pages_pass_axe(browser_page, live_server, make_user, facilitato
         invitation.answers = answers[index % 3]
         invitation.submitted_at = timezone.now()
         invitation.save()
-    wave.status = Wave.Status.CLOSED
-    wave.save()
+    services.close_wave(wave)
     axe = Axe()
     page = browser_page
 

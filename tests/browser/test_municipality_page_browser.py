@@ -51,7 +51,7 @@ def _closed_wave_with_enschede():
 
     from kennisschakel.monitor import services
     from kennisschakel.monitor.instruments import load_instruments
-    from kennisschakel.monitor.models import Instrument, Wave
+    from kennisschakel.monitor.models import Instrument
     from kennisschakel.register.models import SizeScheme
 
     today = datetime.date.today()
@@ -66,8 +66,7 @@ def _closed_wave_with_enschede():
             "reference_date": datetime.date(today.year, 1, 1),
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
             "opens_on": today - datetime.timedelta(days=30),
-            "closes_on": today - datetime.timedelta(days=1),
-            "status": Wave.Status.CLOSED,
+            "closes_on": today - datetime.timedelta(days=1),  # closed by its dates
         }
     )
     enschede = wave.invitations.get(cbs_code="GM0153")

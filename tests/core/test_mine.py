@@ -18,7 +18,7 @@ from kennisschakel.knowledge.models import Practice
 from kennisschakel.knowledge.services import record_adoption, reply_to_adoption, save_practice
 from kennisschakel.matching import services as matching
 from kennisschakel.monitor import services as monitor
-from kennisschakel.monitor.models import Instrument, Wave
+from kennisschakel.monitor.models import Instrument
 from kennisschakel.partnerships import services as ledger
 from kennisschakel.partnerships.models import ExchangeActivity
 from kennisschakel.register.models import Municipality, Organisation, PolicyDomain, SizeScheme
@@ -74,7 +74,7 @@ def _practice(cbs_code="GM0153", title="Schuldhulp aan de keukentafel"):
     return save_practice(practice, None, relations={"domains": [domain]})
 
 
-def _wave(slug="gib-mijn", status=Wave.Status.OPEN, **overrides):
+def _wave(slug="gib-mijn", **overrides):
     values = {
         "slug": slug,
         "instrument": Instrument.objects.get(slug="gib"),
@@ -83,8 +83,7 @@ def _wave(slug="gib-mijn", status=Wave.Status.OPEN, **overrides):
         "reference_date": datetime.date(TODAY.year, 1, 1),
         "size_scheme": SizeScheme.objects.get(slug="gib2009"),
         "opens_on": TODAY - datetime.timedelta(days=1),
-        "closes_on": TODAY + datetime.timedelta(days=30),
-        "status": status,
+        "closes_on": TODAY + datetime.timedelta(days=30),  # open by its dates
     }
     values.update(overrides)
     return monitor.create_wave(values)
@@ -222,8 +221,7 @@ def test_draft_practice_shows_only_to_its_own_organisation(client, make_user):
 def test_monitor_invitation_and_new_results(client, make_user):
     open_wave = _wave("gib-open")
     closed = _wave(
-        "gib-dicht",
-        status=Wave.Status.CLOSED,
+        "gib-dicht",  # closed by its dates
         opens_on=TODAY - datetime.timedelta(days=60),
         closes_on=TODAY - datetime.timedelta(days=2),
     )

@@ -251,6 +251,8 @@ FORM_TEMPLATES = [
     "matching/templates/matching/introduction_form.html",
     "matching/templates/matching/item_form.html",
     "monitor/templates/monitor/answer_forward.html",
+    "monitor/templates/monitor/bulk_confirm.html",
+    "monitor/templates/monitor/wave_edit.html",
     "monitor/templates/monitor/wave_form.html",
     "monitor/templates/monitor/wave_import.html",
     "partnerships/templates/partnerships/activity_form.html",
@@ -284,6 +286,10 @@ def test_form_templates_list_is_complete():
         "register/organisation_list.html", "register/place_search.html",
         # A one-choice preference inside a page (the email digest), and its list page.
         "notifications/_digest_form.html", "notifications/list.html",
+        # The monitor's one-button status actions, the preview's "next page" (saves
+        # nothing), the code list's row actions and one municipality's actions page.
+        "monitor/_status_controls.html", "monitor/preview_block.html",
+        "monitor/wave_tokens.html", "monitor/wave_token.html",
     }  # fmt: skip
     listed = {t.split("/templates/")[1] for t in FORM_TEMPLATES}
     found = {
@@ -380,4 +386,6 @@ def test_a_new_wave_counts_and_opens_today_and_shows_the_date(db):
     form = WaveForm()
     for name in ("reference_date", "opens_on"):
         assert f'value="{today}"' in str(form[name])
-    assert "value=" not in str(form["closes_on"])
+    # Closing six weeks after opening: a usual answering period, changed in one field.
+    six_weeks = (datetime.date.today() + datetime.timedelta(weeks=6)).isoformat()
+    assert f'value="{six_weeks}"' in str(form["closes_on"])

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
-def make_wave(slug="gib-proef", status=Wave.Status.OPEN, **overrides):
+def make_wave(slug="gib-proef", **overrides):
     values = {
         "slug": slug,
         "instrument": Instrument.objects.get(slug="gib"),
@@ -24,8 +25,7 @@ def make_wave(slug="gib-proef", status=Wave.Status.OPEN, **overrides):
         "reference_date": datetime.date(TODAY.year, 1, 1),
         "size_scheme": SizeScheme.objects.get(slug="gib2009"),
         "opens_on": TODAY - datetime.timedelta(days=1),
-        "closes_on": TODAY + datetime.timedelta(days=30),
-        "status": status,
+        "closes_on": TODAY + datetime.timedelta(days=30),  # open by its dates
     }
     values.update(overrides)
     return services.create_wave(values)
@@ -83,14 +83,20 @@ def test_code_useless_for_another_wave_and_after_the_dates(wave, client):
     with pytest.raises(services.CodeRejected) as rejected:
         services.check_code(other, code, "10.0.0.3")
     assert rejected.value.reason == "unknown"
-    expired = make_wave("gib-verlopen", closes_on=TODAY - datetime.timedelta(days=1),
-                        opens_on=TODAY - datetime.timedelta(days=9))  # fmt: skip
-    with pytest.raises(services.CodeRejected) as rejected:
-        services.check_code(expired, code_for(expired), "10.0.0.3")
-    assert rejected.value.reason == "closed"
+    # Before its opening date and once its results have closed, a code does nothing.
+    early = make_wave("gib-vroeg", opens_on=TODAY + datetime.timedelta(days=1))
+    expired = make_wave("gib-verlopen", closes_on=TODAY - datetime.timedelta(days=400),
+                        opens_on=TODAY - datetime.timedelta(days=409))  # fmt: skip
+    for shut in (early, expired):
+        with pytest.raises(services.CodeRejected) as rejected:
+            services.check_code(shut, code_for(shut), "10.0.0.3")
+        assert rejected.value.reason == "closed"
+    response = enter(client, early, code_for(early))
+    assert response.status_code == 403
+    assert "gaat open op" in response.content.decode()
     response = enter(client, expired, code_for(expired))
     assert response.status_code == 403
-    assert "niet open" in response.content.decode()
+    assert "kunnen niet meer met een code" in response.content.decode()
 
 
 def test_a_right_code_does_not_wipe_the_series_of_wrong_ones(wave, client):
@@ -163,9 +169,45 @@ def test_bad_input_is_explained_kept_and_not_analysed(wave, client):
     assert invitation.invalid_input == {"uren_op_papier": "2500", "uren_in_praktijk": "twaalf"}
     assert invitation.answers["organisatievorm"] == ["ingebed"]  # valid answers were saved
     review = client.post(reverse("monitor:answer-review", args=[wave.slug]), {})
-    assert review.status_code == 400
+    # Refused with the review page and its reason (issue 14: not a bare 400 page).
+    assert review.status_code == 200 and "niet ingediend" in review.content.decode()
     invitation.refresh_from_db()
     assert invitation.submitted_at is None
+
+
+def test_review_links_each_missing_answer_and_submit_waits_for_them(wave, client):
+    """Issue 14 item 6: each missing required answer links straight to its question;
+    the button is disabled with the reason; a crafted POST gets the page, not a 400."""
+    enter(client, wave, code_for(wave))
+    invitation = Invitation.objects.get(wave=wave, cbs_code="GM0153")
+    services.save_answers(invitation, {"heeft_beleid": "ja", "uren_op_papier": "-5"})
+    url = reverse("monitor:answer-review", args=[wave.slug])
+    page = client.get(url)
+    body = page.content.decode()
+    missing = [q.code for q in services.missing_answers(invitation)]
+    assert "activiteiten" in missing and "nota_beleid" in missing
+    for code in missing:
+        block = wave.instrument.engine().question(code).block
+        assert f'href="/monitor/{wave.slug}/vragen/{block}/#q-{code}"' in body
+    # The invalid number is listed too, with its own link.
+    assert f'href="/monitor/{wave.slug}/vragen/organisatie/#q-uren_op_papier"' in body
+    assert re.search(r'<button type="submit" disabled aria-describedby="submit-reason">', body)
+    assert 'id="submit-reason"' in body and "Indienen kan zodra" in body
+    # Each link's target exists on its page: the anchor the browser focuses.
+    target = client.get(f"/monitor/{wave.slug}/vragen/aandacht/").content.decode()
+    assert 'id="q-nota_beleid"' in target
+    crafted = client.post(url, {"receipt_email": "a@b.test"})
+    assert crafted.status_code == 200
+    assert "De antwoorden zijn niet ingediend." in crafted.content.decode()
+    assert 'value="a@b.test"' in crafted.content.decode()  # what was typed stays
+    invitation.refresh_from_db()
+    assert invitation.submitted_at is None
+    # Once nothing is missing or invalid, the button is enabled.
+    services.save_answers(invitation, {"heeft_beleid": "nee", "uren_op_papier": "",
+                                       "redenen_geen_beleid": ["geen_taak"]})  # fmt: skip
+    ready = client.get(url).content.decode()
+    assert "submit-reason" not in ready
+    assert '<button type="submit">De antwoorden indienen' in ready
 
 
 def test_autosave_saves_each_answer_and_twice_is_harmless(wave, client):
@@ -239,8 +281,12 @@ def test_facilitator_prints_letters_and_emails(
 
     Invitation.objects.filter(wave=wave, cbs_code="GM0153").update(email="bestuur@enschede.test")
     client.force_login(facilitator)
-    url = reverse("monitor:wave-letters", args=[wave.slug])
-    job = ask_for_file(client, url, capture=django_capture_on_commit_callbacks)
+    from kennisschakel.monitor.token_views import new_stamp
+
+    url = reverse("monitor:wave-bulk", args=[wave.slug, "letters"])
+    job = ask_for_file(
+        client, url, {"stamp": new_stamp()}, capture=django_capture_on_commit_callbacks
+    )
     content = fetch_made_file(client, job, capture=django_capture_on_commit_callbacks)
     pages = PdfReader(io.BytesIO(content)).pages
     assert len(pages) == 342  # one page per municipality
@@ -249,13 +295,15 @@ def test_facilitator_prints_letters_and_emails(
     invitation = services.check_code(wave, code, "10.0.0.7")
     assert invitation.cbs_code in first
     done = client.get(reverse("files:job", args=[job])).content.decode()
-    assert "1 email" in done or "1 e-mail" in done
+    assert "342 brieven, 1 e-mail" in done
     assert smtp_server.messages[-1]["to"] == ["bestuur@enschede.test"]
 
 
 def test_only_facilitators_run_waves(client, enschede_contributor, facilitator, wave):
     client.force_login(enschede_contributor)
-    assert client.post(reverse("monitor:wave-letters", args=[wave.slug])).status_code == 403
+    letters = reverse("monitor:wave-bulk", args=[wave.slug, "letters"])
+    assert client.get(letters).status_code == 403
+    assert client.post(letters, {"stamp": "x"}).status_code == 403
     assert client.get(reverse("monitor:wave-create")).status_code == 403
     assert client.get(reverse("monitor:wave-export", args=[wave.slug, "csv"])).status_code == 403
     detail = client.get(wave.get_absolute_url()).content.decode()
@@ -265,26 +313,25 @@ def test_only_facilitators_run_waves(client, enschede_contributor, facilitator, 
     assert page.context["monitor"]["totals"]["invited"] == 342
 
 
-def test_create_wave_form_checks_dates_and_scheme(client, facilitator):
+def test_create_wave_form_checks_dates_and_takes_the_scheme(client, facilitator):
     client.force_login(facilitator)
     data = {
         "instrument": Instrument.objects.get(slug="gib").pk,
         "title": "GIB 2027",
-        "slug": "gib-2027",
         "period": "2027",
         "reference_date": "2027-01-01",
-        "size_scheme": SizeScheme.objects.get(slug="kennis2021").pk,
         "opens_on": "2027-03-01",
         "closes_on": "2027-02-01",
         "min_cell": "5",
     }
     response = client.post(reverse("monitor:wave-create"), data)
     body = response.content.decode()
-    assert response.status_code == 400 and not Wave.objects.filter(slug="gib-2027").exists()
-    assert "gib2009" in body
-    data.update(size_scheme=SizeScheme.objects.get(slug="gib2009").pk, closes_on="2027-04-01")
+    assert response.status_code == 400 and not Wave.objects.exists()
+    assert "De sluitingsdatum ligt vóór de openingsdatum" in body
+    data.update(closes_on="2027-04-01")
     assert client.post(reverse("monitor:wave-create"), data).status_code == 302
-    assert Wave.objects.get(slug="gib-2027").invitations.count() == 342
+    wave = Wave.objects.get(slug="gib-2027")  # the address from the title
+    assert wave.invitations.count() == 342 and wave.size_scheme.slug == "gib2009"
 
 
 def test_api_waves_and_answers(wave, facilitator, enschede_contributor):

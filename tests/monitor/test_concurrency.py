@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from kennisschakel.monitor import services
-from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wave
+from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation
 from tests.concurrency import errors, run_in_threads
 from tests.monitor.test_answering import make_wave
 
@@ -221,8 +221,7 @@ def test_parallel_valid_codes_from_one_client_are_never_refused(wave):
 def test_results_phase_refuses_parallel_saves(committed_db, closed):
     """C18 with A1: once closed, no save gets through, however many are sent."""
     wave = make_wave(
-        "gib-dicht",
-        status=Wave.Status.CLOSED,
+        "gib-dicht",  # closed by its dates
         closes_on=datetime.date.today() - datetime.timedelta(days=1),
         opens_on=datetime.date.today() - datetime.timedelta(days=9),
     )

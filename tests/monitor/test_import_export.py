@@ -27,7 +27,7 @@ from kennisschakel.monitor.imports import (
     import_responses,
 )
 from kennisschakel.monitor.instruments import load_instruments
-from kennisschakel.monitor.models import Instrument, Invitation, Wave
+from kennisschakel.monitor.models import Instrument, Invitation
 from kennisschakel.register.models import Merger, SizeScheme
 from tests.monitor.test_reproduction import complete_answers
 
@@ -54,8 +54,7 @@ def make_wave(instrument, slug="gib-import"):
             "reference_date": REFERENCE,
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
             "opens_on": REFERENCE,
-            "closes_on": REFERENCE + datetime.timedelta(days=60),
-            "status": Wave.Status.CLOSED,
+            "closes_on": REFERENCE + datetime.timedelta(days=60),  # closed by its dates
         }
     )
 

@@ -42,7 +42,8 @@ def instrument(db):
     return Instrument.objects.get(slug="gib")
 
 
-def make_wave(instrument, slug="gib-rapport", status=Wave.Status.CLOSED, **overrides):
+def make_wave(instrument, slug="gib-rapport", **overrides):
+    """Closed by its dates unless ``overrides`` move them."""
     values = {
         "slug": slug,
         "instrument": instrument,
@@ -52,7 +53,6 @@ def make_wave(instrument, slug="gib-rapport", status=Wave.Status.CLOSED, **overr
         "size_scheme": SizeScheme.objects.get(slug="gib2009"),
         "opens_on": TODAY - datetime.timedelta(days=30),
         "closes_on": TODAY - datetime.timedelta(days=1),
-        "status": status,
     }
     values.update(overrides)
     return services.create_wave(values)
@@ -290,7 +290,6 @@ def test_report_before_close_only_for_facilitators(
     wave = make_wave(
         instrument,
         slug="gib-open",
-        status=Wave.Status.OPEN,
         closes_on=TODAY + datetime.timedelta(days=5),
     )
     url = reverse("monitor:wave-report", args=[wave.slug])
@@ -387,7 +386,7 @@ def test_session_of_another_wave_opens_nothing(wave, instrument, client):
 
 def test_where_we_stand_waits_for_the_close(instrument, client, enschede_contributor):
     closes = TODAY + datetime.timedelta(days=10)
-    wave = make_wave(instrument, slug="gib-nog-open", status=Wave.Status.OPEN, closes_on=closes)
+    wave = make_wave(instrument, slug="gib-nog-open", closes_on=closes)
     submit(wave.invitations.get(cbs_code="GM0153"), nota_beleid="nee", raad_onderwerp_1=SECRET)
     client.force_login(enschede_contributor)
     response = client.get(reverse("monitor:where-we-stand", args=[wave.slug]))
@@ -436,9 +435,10 @@ def test_construct_scores_beside_printed_means(client, enschede_contributor):
         invitation.save()
     enschede = next(i for i in large if i.cbs_code == "GM0153")
     entry = next(e for e in reporting.benchmark_for(enschede) if e["code"] == "c_kennismanagement")
-    # Own score 3.5; class (3.5 + 5 × 2) / 6 = 2.25 -> 2.3; all (13.5 + 15) / 11 = 2.59 -> 2.6.
+    # Own score 3.5; class (3.5 + 5 × 2) / 6 = 2.25; all (13.5 + 15) / 11 = 2.5909 -> 2.59:
+    # two decimals, as the printed Table 2 (its rounding, monitor/data/published).
     assert entry["subject"] == "construct" and entry["own"]["value"] == 3.5
-    assert entry["figure"] == {"size_class": 2.3, "country": 2.6}
+    assert entry["figure"] == {"size_class": 2.25, "country": 2.59}
     printed = entry["rows"][0]["published"][0]
     assert printed["table"] == "rathenau2021.table_2"
     assert printed["size_class"] == 2.31 and printed["total"] == 2.31
@@ -519,7 +519,7 @@ def test_report_is_computed_once_until_its_answers_change(wave, instrument, clie
     # So does a wave that closes behind an earlier one: the trend gains a column.
     earlier = make_wave(
         instrument, slug="gib-eerder", period="2019", reference_date=datetime.date(2019, 1, 1),
-        status=Wave.Status.OPEN,
+        closes_on=TODAY + datetime.timedelta(days=5),  # still open by its dates
     )  # fmt: skip
     for invitation in earlier.invitations.exclude(size_class="").order_by("cbs_code")[:6]:
         submit(invitation, nota_beleid="nee")

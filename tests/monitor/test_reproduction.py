@@ -31,18 +31,26 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
+from django.urls import reverse
 
 from kennisschakel import survey
+from kennisschakel.monitor import published as published_module
 from kennisschakel.monitor import services
 from kennisschakel.monitor.imports import ImportRejected, import_responses
 from kennisschakel.monitor.instruments import load_instruments
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
-from kennisschakel.monitor.reporting import report_json, wave_report
+from kennisschakel.monitor.reporting import (
+    benchmark_for,
+    compare_with_published,
+    report_json,
+    wave_report,
+)
 from kennisschakel.register.models import SizeScheme
 from kennisschakel.survey import round_half_up
 from kennisschakel.survey.instrument import MULTIPLE_TYPES
@@ -89,8 +97,7 @@ def make_wave(slug: str, instrument: str, scheme: str, reference_date: datetime.
             "reference_date": reference_date,
             "size_scheme": SizeScheme.objects.get(slug=scheme),
             "opens_on": reference_date,
-            "closes_on": reference_date + datetime.timedelta(days=60),
-            "status": Wave.Status.CLOSED,
+            "closes_on": reference_date + datetime.timedelta(days=60),  # closed by its dates
         }
     )
 
@@ -627,3 +634,163 @@ def test_rathenau2021_construct_tables(instruments):
     # 107 is meant: the classes add up to 29 + 42 + 15 + 21 = 107"). Left out; the
     # analysis counts the 107.
     assert reproducing(tables, "rathenau2021.table_2").base[TOTAL] == 107
+
+
+# --------------------------------------------------------------------------- rounding per table
+
+
+def test_recorded_rounding_is_what_the_printed_figures_show():
+    """Every printed table of 003 and 004 records its rounding rule, and re-detecting it
+    from the printed figures (published.rounding_record) gives what is recorded."""
+    tables = published_module.published_tables()
+    assert {t.source for t in tables.values()} == {"003", "004"}
+    for table in tables.values():
+        raw = published(table.id)["rounding"]
+        assert set(raw) <= {"rule", "detected", "columns", "reference"}, table.id
+        assert raw["reference"].startswith(table.source), table.id
+        recorded = {
+            "rule": table.rounding,
+            "detected": table.rounding_detected,
+            "columns": table.rounding_columns,
+        }
+        assert published_module.rounding_record(table, tables) == recorded, table.id
+    # The issue's examples: Table 5.3's smallest class is truncated (2/7, 4/7, 1/7 printed
+    # 28 / 57 / 14), the other classes are not; Table 5.2 prints two decimals.
+    t53 = tables["vng2009.table_5_3"]
+    assert t53.rounding_detected == "none"
+    assert t53.rule_for("gib2009-0-10k") == "truncate"
+    assert t53.rule_for("gib2009-10k-20k") == t53.rule_for("total") == "half_up"
+    assert tables["vng2009.table_5_2"].decimals == 2
+    # Tables without a clear answer are recorded as such, never guessed.
+    assert tables["vng2009.table_5_2"].rounding_detected == "ambiguous"
+    assert tables["vng2009.table_6_1"].rounding_detected == "not_rounded"  # counts only
+
+
+def _smallest_vector(values: list[float], cap: int) -> tuple[int, tuple[int, ...]]:
+    """The smallest base n (5..cap) with counts rounding half up to the printed values."""
+    for n in range(5, cap + 1):
+        vectors = count_vectors(values, n)
+        if vectors:
+            return n, vectors[0]
+    raise AssertionError(f"no base reproduces {values}")
+
+
+def test_vng2009_table_5_3_truncated_size_class(instruments, client, settings):
+    """Table 5.3 (grants to local organisations) per size class: the class 0-10 000 is
+    reproduced by 2, 4 and 1 of 7 municipalities truncated (28 / 57 / 14 %; half up
+    would print 29); the other classes by the smallest half-up bases. The report, its
+    JSON, the comparison and "where do we stand" all show the printed figures. The
+    total column is not checked: its base is not printed and the classes here are
+    the smallest consistent ones, not the source's."""
+    wave = make_wave("vng2009-subsidies", "gib", "gib2009", TODAY_REGISTER)
+    printed = published("vng2009.table_5_3")
+    classes = class_columns(printed)
+    question = wave.instrument.engine().question("subsidies_plaatselijk")
+    options = [option_for_row(question, row) for row in printed["rows"]]
+    by_class = codes_by_class(wave)
+    solution = {"gib2009-0-10k": (7, (2, 4, 1, 0, 0, 0, 0))}
+    for c in classes[1:]:
+        solution[c] = _smallest_vector(
+            [row["values"][c] for row in printed["rows"]], len(by_class[c])
+        )
+    respondents = []
+    for size_class in classes:
+        n, counts = solution[size_class]
+        codes = iter(by_class[size_class][:n])
+        for option, count in zip(options, counts, strict=True):
+            for code in itertools.islice(codes, count):
+                respondents.append((code, {"heeft_beleid": "ja", "subsidies_plaatselijk": option}))
+    tables = run_import(wave, respondents)
+    table = reproducing(tables, "vng2009.table_5_3")
+    assert table.column_rounding == {"gib2009-0-10k": "truncate"}
+    small = [table.value(option, "gib2009-0-10k") for option in options[:3]]
+    assert [round_half_up(v) for v in small] == [29, 57, 14]  # half up: not as printed
+
+    expected = {row["code"]: {c: row["values"][c] for c in classes} for row in printed["rows"]}
+    shown = {t["id"]: t for t in report_json(wave)["tables"]}[table.id]
+    for row, option in zip(printed["rows"], options, strict=True):
+        values = next(r for r in shown["rows"] if r["code"] == option)["values"]
+        assert {c: values[c] for c in classes} == expected[row["code"]], row["code"]
+    comparison = next(
+        e for e in compare_with_published(wave, tables) if e["printed"]["id"] == printed["id"]
+    )
+    for row in comparison["rows"]:
+        for cell in row["cells"]:
+            if cell["column"] in classes:
+                assert cell["wave"] == cell["printed"], (row["code"], cell)
+    assert comparison["printed"]["rounding_columns"] == {"gib2009-0-10k": "truncate"}
+
+    # "Where do we stand" for a municipality of the smallest class that chose option 1.
+    invitation = wave.invitations.get(cbs_code=by_class["gib2009-0-10k"][0])
+    item = next(
+        i for i in benchmark_for(invitation, tables) if i["code"] == "subsidies_plaatselijk"
+    )
+    assert item["figure"]["size_class"] == 28  # 2/7 truncated, as printed
+    assert [row["size_class"] for row in item["rows"]][:3] == [28, 57, 14]
+
+    # The report page says so below the comparison, and shows 28% beside the printed 28%.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("monitor:wave-report", args=[wave.slug])).content.decode()
+    section = page[page.index("Compared with the printed table 5.3") :]
+    note = re.search(r"As in the printed table, the percentages of ([^<]*) are cut off", section)
+    assert note is not None and note.group(1) == "0 to 10,000"  # the smallest class only
+    row = re.search(r"<th scope=\"row\">€0</th>(.*?)</tr>", section).group(1)
+    assert re.findall(r'<td class="number">([^<]*)</td>', row)[:2] == ["28%", "28%"]
+
+
+def _spread(total: int, n: int, low: float, high: float) -> list[float]:
+    """n whole amounts adding up to ``total`` with ``low`` and ``high`` among them."""
+    rest, others = total - low - high, n - 2
+    base, extra = divmod(int(rest), others)
+    amounts = [low, high] + [base + (1 if i < extra else 0) for i in range(others)]
+    assert all(low <= a <= high for a in amounts) and sum(amounts) == total
+    return [float(a) for a in amounts]
+
+
+def test_vng2009_table_5_2_means_with_two_decimals(instruments):
+    """Table 5.2 (mean spending per size class) prints euros with two decimals
+    (€ 4.428,57 = 31 000 / 7); the report showed one (4428.6). Per class the smallest
+    base from 5 up whose whole-euro sum rounds to the printed mean, with the printed
+    minimum and maximum among the answers."""
+    wave = make_wave("vng2009-spending", "gib", "gib2009", TODAY_REGISTER)
+    printed = published("vng2009.table_5_2")
+    classes = class_columns(printed)
+    values = {row["code"]: row["values"] for row in printed["rows"]}
+    by_class = codes_by_class(wave)
+    respondents = []
+    for c in classes:
+        mean, low, high = (values[k][c] for k in ("gemiddeld_bedrag", "minimum", "maximum"))
+        n, total = next(
+            (n, total)
+            for n in range(5, len(by_class[c]) + 1)
+            for total in (round(mean * n) - 1, round(mean * n), round(mean * n) + 1)
+            if round_half_up(total / n, 2) == mean
+            and low * (n - 1) + high <= total
+            and total <= low + high * (n - 1)
+        )
+        for code, amount in zip(by_class[c], _spread(total, n, low, high), strict=False):
+            respondents.append((code, {"heeft_beleid": "ja", "uitgaven_bedrag": amount}))
+    tables = run_import(wave, respondents)
+    table = reproducing(tables, "vng2009.table_5_2")
+    assert table.decimals == 2
+    shown = {t["id"]: t for t in report_json(wave)["tables"]}[table.id]
+    for engine_row, printed_row in (
+        ("mean", "gemiddeld_bedrag"),
+        ("min", "minimum"),
+        ("max", "maximum"),
+    ):
+        row = next(r for r in shown["rows"] if r["code"] == engine_row)
+        assert row["decimals"] == 2
+        assert {c: row["values"][c] for c in classes} == values[printed_row], engine_row
+    assert shown["rows"][0]["values"]["gib2009-0-10k"] == 4428.57  # not 4428.6
+    comparison = next(
+        e for e in compare_with_published(wave, tables) if e["printed"]["id"] == printed["id"]
+    )
+    mean_row = next(r for r in comparison["rows"] if r["code"] == "mean")
+    assert mean_row["decimals"] == 2
+    assert all(
+        cell["wave"] == cell["printed"] for cell in mean_row["cells"] if cell["column"] in classes
+    )
+    invitation = wave.invitations.get(cbs_code=by_class["gib2009-0-10k"][0])
+    item = next(i for i in benchmark_for(invitation, tables) if i["code"] == "uitgaven_bedrag")
+    assert item["figure"]["size_class"] == 4428.57

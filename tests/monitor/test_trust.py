@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from kennisschakel import survey
 from kennisschakel.core.tabular import escape_formula, unescape_formula
 from kennisschakel.monitor import imports, services
-from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wave
+from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation
 from tests.background import run_queued_tasks
 from tests.monitor.test_answering import code_for, enter, make_wave
 
@@ -36,8 +36,7 @@ def wave():
 def closed_wave():
     """Closed yesterday; the results are open to each municipality's own code."""
     return make_wave(
-        "gib-gesloten",
-        status=Wave.Status.CLOSED,
+        "gib-gesloten",  # closed by its dates
         opens_on=TODAY - datetime.timedelta(days=30),
         closes_on=TODAY - datetime.timedelta(days=1),
     )

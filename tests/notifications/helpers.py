@@ -6,7 +6,7 @@ from kennisschakel.knowledge.models import Practice
 from kennisschakel.knowledge.services import save_practice
 from kennisschakel.matching import services as matching
 from kennisschakel.monitor import services as monitor
-from kennisschakel.monitor.models import Instrument, Wave
+from kennisschakel.monitor.models import Instrument
 from kennisschakel.notifications.models import Notification
 from kennisschakel.partnerships import services as ledger
 from kennisschakel.register.models import Municipality, Organisation, PolicyDomain, SizeScheme
@@ -46,7 +46,8 @@ def practice(cbs_code="GM0153", title="Schuldhulp aan de keukentafel"):
     return save_practice(item, None, relations={"domains": [domain]})
 
 
-def wave(slug="gib-meldingen", status=Wave.Status.OPEN):
+def wave(slug="gib-meldingen", opens_in_days=-1):
+    """Open by its dates, or in preparation when it opens in the future."""
     return monitor.create_wave(
         {
             "slug": slug,
@@ -55,9 +56,8 @@ def wave(slug="gib-meldingen", status=Wave.Status.OPEN):
             "period": str(TODAY.year),
             "reference_date": datetime.date(TODAY.year, 1, 1),
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
-            "opens_on": TODAY - datetime.timedelta(days=1),
+            "opens_on": TODAY + datetime.timedelta(days=opens_in_days),
             "closes_on": TODAY + datetime.timedelta(days=30),
-            "status": status,
         }
     )
 

@@ -70,7 +70,9 @@ def test_daily_digest_over_real_smtp_once_a_day(
     assert message["message"]["Subject"] == "Kennisschakel: 2 nieuwe meldingen"
     body = message["message"].get_content()
     assert body.startswith("Beste Esther,")
-    assert "Sinds uw vorige dagelijkse overzicht zijn er 2 nieuwe meldingen" in body
+    # The first digest: no "since your previous digest" when there was none.
+    assert "Dit is uw eerste dagelijkse overzicht. Van de afgelopen dag zijn er 2 nieuwe" in body
+    assert "vorige" not in body
     assert (
         "Gemeente Weert vraagt uw organisatie om een kennismaking: Afvalbeleid in Münster" in body
     )
@@ -87,6 +89,8 @@ def test_daily_digest_over_real_smtp_once_a_day(
     second = smtp_server.messages[1]["message"]
     assert second["Subject"] == "Kennisschakel: 1 nieuwe melding"
     assert "Verzoek d" in second.get_content() and "Dalian" not in second.get_content()
+    assert "Sinds uw vorige dagelijkse overzicht is er 1 nieuwe melding" in second.get_content()
+    assert "eerste" not in second.get_content()
     assert DigestPreference.objects.get(user=user).last_digest_at == at(days=1)
 
 
@@ -159,6 +163,33 @@ def test_english_when_chosen_in_english(user, smtp_server, django_capture_on_com
     body = message.get_content()
     assert body.startswith("Hello Esther,")
     assert "Gemeente Weert asks your organisation for an introduction: Samenwerking" in body
+
+
+def test_the_first_weekly_digest_says_it_is_the_first_in_dutch_and_english(
+    user, make_user, smtp_server, django_capture_on_commit_callbacks
+):
+    opt_in(user, "weekly")
+    other = make_user(Role.COORDINATOR, "GM0153", email="en@enschede.test", full_name="Ann Lee")
+    opt_in(other, "weekly", language="en")
+    for person in (user, other):
+        notify(person, f"w{person.pk}", at(days=-2))
+        assert digest(person, at(), django_capture_on_commit_callbacks) is True
+    dutch, english = (m["message"].get_content() for m in smtp_server.messages)
+    assert (
+        "Dit is uw eerste wekelijkse overzicht. Van de afgelopen week is er 1 nieuwe melding "
+        "voor u in Kennisschakel:" in dutch
+    )
+    assert (
+        "This is your first weekly digest. In the past week there is 1 new notification for "
+        "you in Kennisschakel:" in english
+    )
+    assert "vorige" not in dutch and "Since your last" not in english
+    # The next week's digest speaks of the previous one again.
+    notify(user, "next", at(days=5, hours=-1))
+    assert digest(user, at(days=5), django_capture_on_commit_callbacks) is True
+    assert (
+        "Sinds uw vorige wekelijkse overzicht" in smtp_server.messages[2]["message"].get_content()
+    )
 
 
 def test_many_items_are_cut_with_a_count_of_the_rest(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from kennisschakel.accounts.models import Role
 from kennisschakel.knowledge.services import record_adoption
 from kennisschakel.matching import services as matching
+from kennisschakel.monitor import schedule
 from kennisschakel.monitor import services as monitor
 from kennisschakel.monitor.models import Wave
 from kennisschakel.notifications.models import Kind, Notification
@@ -181,10 +182,12 @@ def test_monitor_wave_invites_and_then_has_results_once(
     assert kinds_of(enschede["reader"]) == [Kind.MONITOR_INVITATION, Kind.MONITOR_RESULTS]
     results = Notification.objects.get(user=enschede["reader"], kind=Kind.MONITOR_RESULTS)
     assert results.url == reverse("monitor:where-we-stand", args=[opened.slug])
-    # The organiser's status form saves the status the same way; saving again is no news.
+    # Announcing again, or saving the wave, is no news.
     with django_capture_on_commit_callbacks(execute=True):
-        opened.status = Wave.Status.CLOSED
-        opened.save(update_fields=["status"])
+        fresh = Wave.objects.get(pk=opened.pk)
+        assert schedule.announce_status(fresh) is None
+        fresh.closed_announced_at = None  # even a lost marker: the key makes it a no-op
+        monitor.notify_wave(fresh, Wave.Status.CLOSED)
         opened.title = "Andere titel"
         opened.save()
     assert kinds_of(enschede["reader"]) == [Kind.MONITOR_INVITATION, Kind.MONITOR_RESULTS]
@@ -192,5 +195,5 @@ def test_monitor_wave_invites_and_then_has_results_once(
 
 def test_a_draft_wave_notifies_nobody(enschede, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        wave("gib-concept", status=Wave.Status.DRAFT)
+        wave("gib-concept", opens_in_days=7)
     assert Notification.objects.count() == 0

@@ -17,7 +17,7 @@ from kennisschakel.knowledge.models import Practice
 from kennisschakel.matching.models import Offer, Question
 from kennisschakel.monitor import services as monitor_services
 from kennisschakel.monitor.instruments import load_instruments
-from kennisschakel.monitor.models import Instrument, Wave
+from kennisschakel.monitor.models import Instrument
 from kennisschakel.partnerships import services as partnership_services
 from kennisschakel.partnerships.models import Partnership
 from kennisschakel.register.models import Municipality, Organisation, SizeScheme
@@ -178,8 +178,7 @@ def wave(db):
             "reference_date": datetime.date(TODAY.year, 1, 1),
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
             "opens_on": TODAY - datetime.timedelta(days=30),
-            "closes_on": TODAY - datetime.timedelta(days=1),
-            "status": Wave.Status.CLOSED,
+            "closes_on": TODAY - datetime.timedelta(days=1),  # closed by its dates
         }
     )
     large = list(wave.invitations.filter(size_class=LARGE).exclude(cbs_code=ENSCHEDE))[:5]

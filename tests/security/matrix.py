@@ -244,6 +244,19 @@ def open_wave(name, suffix_args=()):
     return lambda w, v: reverse(name, args=[w["wave_open"].slug, *suffix_args])
 
 
+def token_action_data(w, v, role):
+    from kennisschakel.monitor.token_views import new_stamp
+
+    invitation = w["wave_open"].invitations.get(cbs_code=OWN_CODE)
+    return {"invitation": [invitation.pk], "action": "invalidate", "stamp": new_stamp()}
+
+
+def bulk_close_data(w, v, role):
+    from kennisschakel.monitor.token_views import new_stamp
+
+    return {"stamp": new_stamp(), "confirm_close": "1"}
+
+
 def consent_url(w, v):
     from kennisschakel.register.contacts import consent_token
 
@@ -781,21 +794,22 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
         for method in ("GET", "POST")
     },
     ("monitor:wave-detail", "GET"): public(open_wave("monitor:wave-detail")),
-    ("monitor:wave-letters", "POST"): Op(
-        FACILITATORS,
-        open_wave("monitor:wave-letters"),
-        NONE,
-        target=lambda w, v: w["wave_open"],
-    ),
-    ("monitor:wave-reminders", "POST"): Op(
-        FACILITATORS, open_wave("monitor:wave-reminders"), NONE, target=lambda w, v: w["wave_open"]
-    ),
+    **{
+        ("monitor:wave-edit", method): Op(
+            FACILITATORS,
+            open_wave("monitor:wave-edit"),
+            NONE,
+            target=lambda w, v: w["wave_open"],
+            data={"title": "Matrix gewijzigd"},
+        )
+        for method in ("GET", "POST")
+    },
     ("monitor:wave-status", "POST"): Op(
         FACILITATORS,
         open_wave("monitor:wave-status"),
         NONE,
         target=lambda w, v: w["wave_open"],
-        data={"status": "closed"},
+        data={"action": "close"},
     ),
     **{
         ("monitor:wave-import", method): Op(
@@ -806,9 +820,57 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
     ("monitor:wave-export", "GET"): Op(
         FACILITATORS, open_wave("monitor:wave-export", ["csv"]), NONE
     ),
+    ("monitor:wave-preview", "GET"): Op(FACILITATORS, open_wave("monitor:wave-preview"), NONE),
+    **{
+        ("monitor:wave-preview-block", method): Op(
+            FACILITATORS, open_wave("monitor:wave-preview-block", ["invuller"]), NONE, data={}
+        )
+        for method in ("GET", "POST")
+    },
+    # ------------------------------------------------------------ monitor: codes per municipality
+    ("monitor:wave-tokens", "GET"): Op(FACILITATORS, open_wave("monitor:wave-tokens"), NONE),
+    ("monitor:wave-tokens-export", "GET"): Op(
+        FACILITATORS, open_wave("monitor:wave-tokens-export", ["xlsx"]), NONE
+    ),
+    **{
+        ("monitor:wave-token", method): Op(
+            FACILITATORS,
+            open_wave("monitor:wave-token", [OWN_CODE]),
+            NONE,
+            target=lambda w, v: w["wave_open"].invitations.get(cbs_code=OWN_CODE),
+            data={"email": "matrix@enschede.test"},
+        )
+        for method in ("GET", "POST")
+    },
+    ("monitor:wave-token-action", "POST"): Op(
+        FACILITATORS,
+        open_wave("monitor:wave-token-action"),
+        NONE,
+        target=lambda w, v: w["wave_open"].invitations.get(cbs_code=OWN_CODE),
+        data=token_action_data,
+    ),
+    **{
+        ("monitor:wave-bulk", method): Op(
+            FACILITATORS,
+            open_wave("monitor:wave-bulk", ["close"]),
+            NONE,
+            target=lambda w, v: w["wave_open"],
+            data=bulk_close_data,
+        )
+        for method in ("GET", "POST")
+    },
     # ------------------------------------------------------------------ monitor: the code holder
     ("monitor:answer-start", "GET"): public(open_wave("monitor:answer-start")),
     ("monitor:answer-start", "POST"): public(open_wave("monitor:answer-start"), {"code": "X"}),
+    # The personal link: opening it is typing its code (the letter's, here: a valid one).
+    ("monitor:answer-link", "GET"): public(
+        lambda w, v: reverse(
+            "monitor:answer-link", args=[w["wave_open"].slug, w.codes["wave_open"]]
+        )
+    ),
+    ("monitor:answer-link", "POST"): public(
+        lambda w, v: reverse("monitor:answer-link", args=[w["wave_open"].slug, "X"]), {"code": "X"}
+    ),
     **{
         ("monitor:answer-block", method): code_holder_op(
             "monitor:answer-block", "invuller", data={"invuller_functie": "Matrix"}
@@ -867,6 +929,16 @@ MATRIX: dict[tuple[str, str], Op | Public] = {
     ),
     # ------------------------------------------------------------------ matching pages
     ("matching:ask", "GET"): public("matching:ask"),
+    # From a suggestion: save the typed question as the own organisation's, open the request.
+    ("matching:ask-introduce", "POST"): Op(
+        CONTENT_CREATE,
+        path("matching:ask-introduce"),
+        NONE,
+        data={
+            "text": "Samenwerking met een Duitse stad, matrix.",
+            "key": f"municipality:{THIRD_CODE}",
+        },
+    ),
     ("matching:question-list", "GET"): public("matching:question-list"),
     **{
         ("matching:question-create", method): Op(

@@ -126,7 +126,6 @@ def _wave(slug: str, status: str, keep: list[str]) -> Wave:
             "size_scheme": SizeScheme.objects.get(slug="gib2009"),
             "opens_on": today - datetime.timedelta(days=30 if closed else 1),
             "closes_on": today + datetime.timedelta(days=-1 if closed else 365),
-            "status": status,
         }
     )
     # Two invitations are enough to ask every door; 342 would only make pages slow.

@@ -9,13 +9,18 @@ import random
 import pytest
 
 from kennisschakel.survey import (
+    ROUNDING_RULES,
     TOTAL,
     Group,
     Respondent,
     analyse,
     compare_waves,
+    detect_rounding,
     load_instrument,
+    mean_reproduced,
+    percent_reproduced,
     response_table,
+    round_as,
     round_half_up,
 )
 from tests.survey.builders import block, gib, instrument, opts, q
@@ -291,6 +296,94 @@ def test_decimals_can_be_overridden(inst):
     assert by_id["gib.response"].decimals == 1
     assert by_id["gib.response"].to_dict()["rows"][0]["decimals"] == 0  # counts stay whole
     assert by_id["gib.tevreden"].decimals == 1  # mean default
+
+
+# --------------------------------------------------------------------------- printed rounding
+
+
+@pytest.mark.parametrize(
+    "value, decimals, rule, expected",
+    [
+        (100 * 2 / 7, 0, "truncate", 28.0),  # 004 Table 5.3, 0-10 000: 2/7 printed 28
+        (100 * 2 / 7, 0, "half_up", 29.0),
+        (31000 / 7, 2, "half_up", 4428.57),  # 004 Table 5.2: € 4.428,57
+        (31000 / 7, 2, "truncate", 4428.57),
+        (100 * 29 / 100, 0, "truncate", 29.0),  # 29.000000000000004 is printed 29
+        (100 * 7 / 100, 0, "truncate", 7.0),  # 7.000000000000001
+        (12.5, 0, "truncate", 12.0),
+        (None, 0, "truncate", None),
+    ],
+)
+def test_round_as(value, decimals, rule, expected):
+    assert round_as(value, decimals, rule) == expected
+
+
+def test_round_as_refuses_unknown_rules():
+    with pytest.raises(ValueError):
+        round_as(1.5, 0, "half_even")
+    with pytest.raises(ValueError):
+        round_as(1.5, -1, "truncate")
+
+
+def _percent_detection(printed, **options):
+    return detect_rounding({"column": lambda rule: percent_reproduced(printed, rule, **options)})
+
+
+@pytest.mark.parametrize(
+    "printed, options, outcome",
+    [
+        ([28, 57, 14], {"n": 7, "whole": True}, "truncate"),  # 2/7, 4/7, 1/7 cut off
+        ([29, 57, 14], {"n": 7, "whole": True}, "half_up"),
+        ([28, 57, 14], {"max_n": 18, "whole": True}, "truncate"),  # base not printed
+        ([33, 67], {"n": 3, "whole": True}, "half_up"),  # 2/3 = 66.7
+        ([33, 66], {"n": 3, "whole": True}, "truncate"),
+        ([50, 50], {"n": 2, "whole": True}, "ambiguous"),  # exact: no rule stands out
+        ([25, 75], {"max_n": 100, "whole": True}, "ambiguous"),
+        ([7], {"counts": [2], "n": 31}, "none"),  # 6.45: neither prints 7 (004 Table 6.8)
+        ([61, 65], {"counts": [19, 20]}, "half_up"),  # 20/31 = 64.5; base found
+        ([27.1, 39.3], {"counts": [29, 42], "n": 107}, "half_up"),  # 003, one decimal
+        ([27.1, 39.2], {"counts": [29, 42], "n": 107}, "truncate"),
+        ([None, 40], {"n": 5, "whole": True}, "ambiguous"),  # an empty cell allows any count
+    ],
+)
+def test_detect_percentage_rounding(printed, options, outcome):
+    decimals = 1 if any(isinstance(v, float) for v in printed) else 0
+    detection = _percent_detection(printed, decimals=decimals, **options)
+    assert detection.outcome == outcome
+    if outcome in ROUNDING_RULES:
+        assert detection.rules == (outcome,)
+    if outcome == "none":
+        assert detection.rules == () and all(detection.failures.values())
+
+
+def test_detect_mean_rounding():
+    # Means of whole numbers over 3 answers: 11 / 3 = 3.666..., printed 3.67 or 3.66.
+    def detect(printed, **options):
+        return detect_rounding(
+            {"mean": lambda rule: mean_reproduced(printed, rule, 2, **options)}
+        ).outcome
+
+    assert detect(3.67, n=3, step=1) == "half_up"
+    assert detect(3.66, n=3, step=1) == "truncate"
+    assert detect(3.33, n=3, step=1) == "ambiguous"  # 10 / 3 prints 3.33 either way
+    assert detect(3.01, n=3, step=1) == "none"  # no sum of whole numbers gives it
+    assert detect(3.66, step=1) == "ambiguous"  # base unknown: 11/3 or 22/6 ... 183/50
+    assert detect(3.67, n=3) == "ambiguous"  # answers of any precision tell nothing
+    assert detect_rounding({}).outcome == "not_rounded"
+
+
+def test_table_rounds_by_its_rule_per_column(tables):
+    table = tables["gib.heeft_beleid"]
+    row = table.row("ja")
+    try:
+        table.rounding, table.column_rounding = "half_up", {"groot": "truncate"}
+        assert table.shown(row, "groot") == 33.0  # 100 / 3
+        shown = table.to_dict(rounded=True)
+        assert shown["column_rounding"] == {"groot": "truncate"}
+        table.rounding, table.column_rounding = "truncate", {}
+        assert table.to_dict(rounded=True)["rows"][1]["values"]["total"] == 37.0  # 37.5 cut
+    finally:
+        table.rounding, table.column_rounding = "half_up", {}
 
 
 # --------------------------------------------------------------------------- suppression

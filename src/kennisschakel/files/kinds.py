@@ -21,7 +21,11 @@ from dataclasses import dataclass
 from importlib import import_module
 
 #: Modules that register kinds; imported on first look-up (in the web process and the worker).
-KIND_MODULES = ["kennisschakel.monitor.pdfs", "kennisschakel.partnerships.councilnote_jobs"]
+KIND_MODULES = [
+    "kennisschakel.monitor.pdfs",
+    "kennisschakel.monitor.bulk",
+    "kennisschakel.partnerships.councilnote_jobs",
+]
 
 Progress = Callable[[int, int, str], None]
 

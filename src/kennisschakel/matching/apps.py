@@ -24,3 +24,6 @@ class MatchingConfig(AppConfig):
         from kennisschakel.matching import sections
 
         sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
+        from kennisschakel.matching import followup
+
+        followup.connect()  # saved questions re-matched after rebuilds and periodically

@@ -148,6 +148,21 @@ def sentence(reason) -> str:  # noqa: C901  (one branch per signal, on purpose)
     return code
 
 
+def sentence_html(reason) -> str:
+    """The sentence for a page: escaped, and a practice's title (content written in Dutch)
+    marked ``lang="nl"`` in English mode (core/templatetags/dutch_content.py)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from kennisschakel.core.templatetags.dutch_content import dutch_filter
+
+    if reason.code != "practice_evidence":
+        return conditional_escape(sentence(reason))
+    wording = _("known from the practice “%(practice)s”, which matches your question")
+    title = dutch_filter((reason.params or {}).get("practice") or "")
+    return mark_safe(conditional_escape(wording) % {"practice": title})  # noqa: S308  (escaped)
+
+
 def _type_asked(kind) -> str:
     if kind == "municipality":
         return _("a municipality, as you ask")

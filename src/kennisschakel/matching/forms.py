@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kennisschakel.core.formwidgets import DateInput, FilterableCheckboxes, GroupedCheckboxes
 from kennisschakel.knowledge.models import TransferCategory
-from kennisschakel.matching.models import Offer, Question
+from kennisschakel.matching.models import Offer, Question, title_from_text
 from kennisschakel.matching.services import MAX_QUESTION_LENGTH, validate_question_text
 from kennisschakel.partnerships.models import ExchangeForm
 from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
@@ -30,20 +30,6 @@ TRANSFER_HELP = _(
     "Optional. Policy-transfer theory calls these the objects of transfer (Dolowitz & "
     "Marsh, in Monrooij (2021), §2.1); the theory's term is in brackets."
 )
-TITLE_LENGTH = 80
-
-
-def title_from_text(text: str, length: int = TITLE_LENGTH) -> str:
-    """A short title from a question's text: its first sentence, cut at a word before
-    ``length`` characters ('Wie heeft ervaring met warmtenetten in oude wijken?')."""
-    first = " ".join(text.split())
-    for end in (". ", "? ", "! "):
-        if end in first:
-            first = first.split(end, 1)[0] + end.strip()
-    if len(first) <= length:
-        return first
-    cut = first[: length - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return f"{cut}…"
 
 
 def domain_choices():

@@ -288,6 +288,13 @@ def apply_changes(matcher: matchengine.Matcher, after: int, upto: int) -> int:
     return len(keys | {candidate.key for candidate in fresh})
 
 
+def basis() -> str:
+    """What this process's matcher holds: its generation (or "memory") and the change
+    number applied. Call after :func:`current_matcher`; matching/followup.py compares it
+    with what a question's suggestions were computed from."""
+    return f"{_STATE.generation or 'memory'}:{_STATE.seq}"
+
+
 def status() -> dict:
     """For ``GET /health`` and the command: the generation on disk, how many logged
     changes it lacks (each process holds those in memory), and its age. Cheap: a

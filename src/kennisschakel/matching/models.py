@@ -19,6 +19,21 @@ from kennisschakel.register.models import (
     WorldRegion,
 )
 
+TITLE_LENGTH = 80
+
+
+def title_from_text(text: str, length: int = TITLE_LENGTH) -> str:
+    """A short title from a question's text: its first sentence, cut at a word before
+    ``length`` characters ('Wie heeft ervaring met warmtenetten in oude wijken?')."""
+    first = " ".join(text.split())
+    for end in (". ", "? ", "! "):
+        if end in first:
+            first = first.split(end, 1)[0] + end.strip()
+    if len(first) <= length:
+        return first
+    cut = first[: length - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return f"{cut}…"
+
 
 class KnowledgeItem(models.Model):
     """What a question and an offer share: text, domains, kind of knowledge, forms, abroad."""
@@ -57,6 +72,15 @@ class KnowledgeItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def heading(self) -> str:
+        """What lists and headings show: the title, or a short one made from the text when
+        there is none or it is long (older questions and the API may carry the whole text)."""
+        title = " ".join((self.title or "").split())
+        if title and len(title) <= TITLE_LENGTH:
+            return title
+        return title_from_text(title or self.text)
 
     def transfer_labels(self) -> list[str]:
         labels = dict(TransferCategory.choices)
@@ -176,6 +200,11 @@ class Introduction(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("matching:introduction-detail", args=[self.pk])
 
+    @property
+    def heading(self) -> str:
+        """The subject as a short title (older requests may carry a whole question)."""
+        return title_from_text(self.subject)
+
 
 class MatchIndexState(models.Model):
     """One row: the number of the last change to the matcher's candidates (see
@@ -209,3 +238,28 @@ class MatchIndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}: {self.kind} {self.ref}"
+
+
+class SuggestionState(models.Model):
+    """What the matcher last suggested for a saved question, and what its asker has seen
+    (``followup.py``). The background pass writes ``current``; opening the question's
+    page as one of the asking organisation writes ``seen``. Both write under a row lock,
+    so neither loses the other's update; ``new_count`` (current keys not seen, counted
+    only once the page has been opened) is kept with each write, for Mijn Kennisschakel."""
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, primary_key=True, related_name="suggestion_state"
+    )
+    current = models.JSONField(default=list, blank=True)  # candidate keys, best first
+    seen = models.JSONField(default=list, blank=True)  # candidate keys the asker has seen
+    new_count = models.PositiveSmallIntegerField(default=0)
+    basis = models.CharField(max_length=200, blank=True)  # index generation:change number
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggestions of a question")
+        verbose_name_plural = _("suggestions of questions")
+
+    def __str__(self) -> str:
+        return f"question {self.question_id}: {self.new_count} new"

@@ -31,6 +31,17 @@ def edit_offer(user, offer) -> bool:
     return belongs_to(user, offer.organisation_id)
 
 
+def is_asker(user, question: Question) -> bool:
+    """Someone of the organisation that asked (any role): its visits mark the question's
+    suggestions seen, and only it is told of new ones (followup.py)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.organisation_id
+        and user.organisation_id == question.organisation_id
+    )
+
+
 def may_see_introduction(user, introduction: Introduction) -> bool:
     """Only the two sides ever see an introduction, declined or not; the same rule as the API
     (services.introductions_visible_to). Contact details pass between the two sides only."""

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from kennisschakel import matchengine
 from kennisschakel.accounts.models import Role, User
+from kennisschakel.accounts.permissions import can_create
 from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.matching import adapter, explain, rules
-from kennisschakel.matching.models import Introduction, Question
+from kennisschakel.matching.models import Introduction, Question, title_from_text
 from kennisschakel.notifications import services as notifications
 from kennisschakel.notifications.models import Kind as NotificationKind
 from kennisschakel.register import models as register
@@ -96,6 +97,8 @@ class Suggestion:
     introducible: bool = False
     signals: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The explanation for pages: escaped, practice titles marked lang="nl" (explain.py).
+    explanation_html: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -157,6 +160,20 @@ def find_matches(
     return [_suggestion(match) for match in matches]
 
 
+def question_matches(question: Question, limit: int = 10) -> list[Suggestion]:
+    """The suggestions for a saved question: its page and the background pass that
+    follows it up (followup.py) ask the same way."""
+    return find_matches(
+        question.text,
+        getattr(question.organisation, "municipality", None),
+        international=question.international,
+        outside_circle=question.outside_circle,
+        countries={c.iso2 for c in question.countries.all()},
+        regions={r.slug for r in question.regions.all()},
+        limit=limit,
+    )
+
+
 def _suggestion(match: matchengine.Match) -> Suggestion:
     from django.urls import reverse
 
@@ -181,6 +198,7 @@ def _suggestion(match: matchengine.Match) -> Suggestion:
         introducible=introducible,
         signals=dict(match.signals),
         notes=[explain.note(reason, match.name) for reason in match.notes],
+        explanation_html=[explain.sentence_html(reason) for reason in match.reasons],
     )
 
 
@@ -194,6 +212,38 @@ def save_item(item, domains=(), countries=(), regions=()):
     item.countries.set(countries)
     item.regions.set(regions)
     return item
+
+
+def save_asked_question(
+    user, text: str, *, international: bool = False, outside_circle: bool = False
+) -> Question:
+    """The question typed on /hulp-zoeken/, saved as the user's organisation's question on
+    the way to an introduction. The same open question (same text and choices) is reused, so
+    asking a second suggestion, or pressing twice, makes no twin; the organisation's row is
+    locked while looking, so two requests at once cannot both miss it."""
+    if user.organisation_id is None or not can_create(user, Question):
+        raise PermissionDenied(_("Only contributors of a municipality can ask a question."))
+    text = validate_question_text(text)
+    with transaction.atomic():
+        register.Organisation.objects.select_for_update().filter(pk=user.organisation_id).first()
+        same = Question.objects.filter(
+            organisation_id=user.organisation_id,
+            text=text,
+            international=international,
+            outside_circle=outside_circle,
+            status__in=[Question.Status.OPEN, Question.Status.IN_CONVERSATION],
+        ).first()
+        if same is not None:
+            return same
+        question = Question(
+            organisation_id=user.organisation_id,
+            created_by=user,
+            text=text,
+            title=title_from_text(text),
+            international=international,
+            outside_circle=outside_circle,
+        )
+        return save_item(question)
 
 
 # --------------------------------------------------------------------------- networks
@@ -334,7 +384,8 @@ def request_introduction(user, key: str, message: str, question: Question | None
                 recipient=recipient,
                 person=person,
                 candidate_key=key,
-                subject=(question.title if question else message[:200]),
+                # A short title, never a whole question (title_from_text cuts at a word).
+                subject=(question.heading if question else title_from_text(message)),
                 message=message,
             )
     except IntegrityError as error:

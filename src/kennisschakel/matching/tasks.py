@@ -9,3 +9,11 @@ from kennisschakel.matching import match_index
 def rebuild_match_index() -> dict:
     """Build the matcher's candidate index from the database and publish it."""
     return match_index.rebuild()
+
+
+@task(queue_name="index")
+def refresh_question_suggestions() -> dict:
+    """Match the open saved questions again where the matcher changed (followup.py)."""
+    from kennisschakel.matching import followup
+
+    return followup.refresh_open_questions()

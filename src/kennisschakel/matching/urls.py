@@ -5,6 +5,7 @@ from kennisschakel.matching import views
 app_name = "matching"
 urlpatterns = [
     path("hulp-zoeken/", views.ask, name="ask"),
+    path("hulp-zoeken/introductie/", views.ask_introduce, name="ask-introduce"),
     path("kennisvragen/", views.question_list, name="question-list"),
     path("kennisvragen/nieuw/", views.question_create, name="question-create"),
     path("kennisvragen/<int:pk>/", views.question_detail, name="question-detail"),

@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kennisschakel.accounts.permissions import can_create, can_edit
-from kennisschakel.matching import rules, services
+from kennisschakel.matching import followup, rules, services
 from kennisschakel.matching.forms import (
     AnswerIntroductionForm,
     IntroductionForm,
@@ -29,24 +32,46 @@ def _own_municipality(user):
 
 def ask(request):
     """Type a question and see suggestions at once; save it to follow it up."""
-    municipality = _own_municipality(request.user)
     data = request.GET if "text" in request.GET else None
     if data is None and request.GET.get("q", "").strip():
         # The home page's box "Wat wilt u weten?" (its field is the practice search's q)
         # goes on here with "Hulp zoeken": what was typed is the question.
         data = {"text": request.GET["q"]}
     form = TryForm(data)
-    suggestions, status = None, 200
-    if form.is_bound:
-        if form.is_valid():
-            suggestions = services.find_matches(
-                form.cleaned_data["text"],
-                municipality,
-                international=form.cleaned_data["international"],
-                outside_circle=form.cleaned_data["outside_circle"],
-            )
-        else:
-            status = 400
+    return _ask_page(request, form, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def _may_introduce_from_ask(user) -> bool:
+    """Saving the typed question and asking for an introduction in one step takes both."""
+    return (
+        user.is_authenticated
+        and user.organisation_id is not None
+        and can_create(user, Question)
+        and rules.may_request_introduction(user)
+    )
+
+
+def _ask_page(request, form, status=200):
+    municipality = _own_municipality(request.user)
+    suggestions = None
+    # Suggestions whenever the text itself is fine (an error elsewhere keeps them shown).
+    if form.is_bound and form.is_valid() or "text" in getattr(form, "cleaned_data", {}):
+        data = form.cleaned_data
+        suggestions = services.find_matches(
+            data["text"],
+            municipality,
+            international=data.get("international", False),
+            outside_circle=data.get("outside_circle", False),
+        )
+    may_introduce = _may_introduce_from_ask(request.user)
+    requested = set()
+    if may_introduce and suggestions:
+        # Who we already asked (an open request): no second button for them.
+        requested = set(
+            Introduction.objects.filter(
+                asker_id=request.user.organisation_id, status=Introduction.Status.REQUESTED
+            ).values_list("candidate_key", flat=True)
+        )
     return render(
         request,
         "matching/ask.html",
@@ -55,9 +80,43 @@ def ask(request):
             "suggestions": suggestions,
             "municipality": municipality,
             "may_save": municipality is not None and can_create(request.user, Question),
+            "may_introduce": may_introduce,
+            "introduce_from_ask": may_introduce,
+            "requested": requested,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def ask_introduce(request):
+    """One step from a suggestion on /hulp-zoeken/ to the introduction form: the typed
+    question becomes the organisation's question and the form opens for that suggestion.
+    On any error the ask page comes back with everything typed and nothing saved."""
+    if not _may_introduce_from_ask(request.user):
+        raise PermissionDenied(rules.why_no_introduction(request.user))
+    form = TryForm(request.POST)
+    key = request.POST.get("key", "")
+    if form.is_valid():
+        try:
+            recipient, _person = services.recipient_of(key)
+            if recipient.pk == request.user.organisation_id:
+                raise ValidationError(
+                    _("You cannot ask for an introduction to your own organisation.")
+                )
+            question = services.save_asked_question(
+                request.user,
+                form.cleaned_data["text"],
+                international=form.cleaned_data["international"],
+                outside_circle=form.cleaned_data["outside_circle"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            query = urlencode({"key": key, "question": question.pk})
+            return redirect(f"{reverse('matching:introduction-create')}?{query}")
+    return _ask_page(request, form, status=400)
 
 
 @login_required
@@ -154,17 +213,12 @@ def question_detail(request, pk):
         ),
         pk=pk,
     )
-    municipality = getattr(question.organisation, "municipality", None)
-    suggestions = []
+    suggestions, new_keys = [], set()
     if question.status in (Question.Status.OPEN, Question.Status.IN_CONVERSATION):
-        suggestions = services.find_matches(
-            question.text,
-            municipality,
-            international=question.international,
-            outside_circle=question.outside_circle,
-            countries={c.iso2 for c in question.countries.all()},
-            regions={r.slug for r in question.regions.all()},
-        )
+        suggestions = services.question_matches(question, followup.TOP)
+        if rules.is_asker(request.user, question):
+            # Only the asking organisation's visits count as seen (followup.py).
+            new_keys = followup.mark_seen(question, [s.key for s in suggestions])
     introductions = services.introductions_visible_to(request.user).filter(question=question)
     owner = can_edit(request.user, question)
     requested = {i.candidate_key for i in introductions}
@@ -178,6 +232,7 @@ def question_detail(request, pk):
             "may_edit": owner,
             "may_introduce": owner and can_create(request.user, Introduction),
             "requested": requested,
+            "new_keys": new_keys,
         },
     )
 

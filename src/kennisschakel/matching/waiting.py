@@ -1,5 +1,6 @@
 """Mijn Kennisschakel, from matching: introductions to answer, answers to our requests,
-and our questions (registered in ``MatchingConfig.ready``; see core/waiting.py).
+our questions with new suggestions (followup.py), and our questions (registered in
+``MatchingConfig.ready``; see core/waiting.py).
 
 The rules are this app's: only the two sides see an introduction (``rules.
 may_see_introduction``, the same filter as ``services.introductions_visible_to``), and
@@ -11,11 +12,11 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kennisschakel.accounts.permissions import belongs_to
 from kennisschakel.core.waiting import Part, Row, Section, first, register
-from kennisschakel.matching.models import Introduction, Question
+from kennisschakel.matching.models import Introduction, Question, SuggestionState
 
 OPEN_QUESTION = [Question.Status.OPEN, Question.Status.IN_CONVERSATION]
 
@@ -41,7 +42,7 @@ def introductions_to_answer(user, since) -> Part:
     return Part(
         rows=[
             Row(
-                title=introduction.subject,
+                title=introduction.heading,
                 url=introduction.get_absolute_url(),
                 detail=_("%(asker)s asked on %(date)s")
                 % {"asker": introduction.asker, "date": _day(introduction.created_at)},
@@ -81,7 +82,7 @@ def answers_to_our_requests(user, since) -> Part:
     return Part(
         rows=[
             Row(
-                title=introduction.subject,
+                title=introduction.heading,
                 url=introduction.get_absolute_url(),
                 detail=labels[introduction.status]
                 % {
@@ -106,7 +107,7 @@ def our_questions(user, since) -> Part:
     return Part(
         rows=[
             Row(
-                title=question.title,
+                title=question.heading,
                 lang="nl",
                 url=question.get_absolute_url(),
                 detail=_("%(status)s · %(count)s introductions requested · suggestions on its page")
@@ -119,6 +120,45 @@ def our_questions(user, since) -> Part:
         more_url=reverse("matching:question-list") + "?mine=1",
         more_label=_("All questions and offers of your organisation"),
     )
+
+
+def _with_new_suggestions(user):
+    """Our open questions where the background pass found suggestions nobody of our
+    organisation has seen yet (matching/followup.py)."""
+    return SuggestionState.objects.filter(
+        question__organisation_id=user.organisation_id,
+        question__status__in=OPEN_QUESTION,
+        new_count__gt=0,
+    )
+
+
+def questions_with_new_suggestions(user, since) -> Part:
+    states = _with_new_suggestions(user).select_related("question").order_by("-refreshed_at")
+    rows, total = first(states)
+    return Part(
+        rows=[
+            Row(
+                title=state.question.title,
+                lang="nl",
+                url=state.question.get_absolute_url() + "#suggestions-heading",
+                detail=ngettext(
+                    "%(count)s new suggestion since your organisation's previous visit",
+                    "%(count)s new suggestions since your organisation's previous visit",
+                    state.new_count,
+                )
+                % {"count": state.new_count},
+                new=bool(since and state.refreshed_at and state.refreshed_at > since),
+                action=_("See the suggestions"),
+            )
+            for state in rows
+        ],
+        waiting=total,
+        total=total,
+    )
+
+
+def count_new_suggestions(user, since) -> int:
+    return _with_new_suggestions(user).count()
 
 
 def register_sections() -> None:
@@ -139,6 +179,16 @@ def register_sections() -> None:
             title=gettext_lazy("Answers to your requests for an introduction"),
             empty=gettext_lazy("No new answers to your organisation's requests."),
             collect=answers_to_our_requests,
+        )
+    )
+    register(
+        Section(
+            key="new-suggestions",
+            order=55,
+            title=gettext_lazy("Your questions with new suggestions"),
+            empty=gettext_lazy("No new suggestions for your organisation's open questions."),
+            collect=questions_with_new_suggestions,
+            count=count_new_suggestions,
         )
     )
     register(

@@ -14,17 +14,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kennisschakel import survey
 from kennisschakel.core.clientip import client_ip
-from kennisschakel.monitor import services
+from kennisschakel.monitor import schedule, services
 from kennisschakel.monitor.forms import CodeForm, ForwardForm, SubmitForm
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.questionnaire import (
     answer_label,
     block_fields,
+    progress_view,
     raw_from_post,
     text,
 )
@@ -53,16 +56,16 @@ def _wave(slug) -> Wave:
 
 
 def _progress_context(instrument, invitation, current_block=None) -> dict:
-    blocks = instrument.visible_blocks(invitation.answers)
-    answered, asked = survey.progress(instrument, invitation.answers)
+    """Progress in blocks of the whole instrument (steady under routing; issue 14)."""
+    slug = invitation.wave.slug
     return {
-        "blocks": [
-            {"code": b.code, "title": text(b, "title"), "current": b.code == current_block}
-            for b in blocks
-        ],
-        "answered": answered,
-        "asked": asked,
-        "percent": round(100 * answered / asked) if asked else 0,
+        **progress_view(
+            instrument,
+            invitation.answers,
+            current_block,
+            link=lambda code: reverse("monitor:answer-block", args=[slug, code]),
+        ),
+        "review_url": reverse("monitor:answer-review", args=[slug]),
     }
 
 
@@ -70,6 +73,7 @@ def start(request, slug):
     """Enter the code. While the wave is open it opens the questionnaire; after closing it
     opens the municipality's own results; the page says which."""
     wave = _wave(slug)
+    schedule.announce_status(wave)  # the first visit after a date tells the invited (once)
     phase = services.code_phase(wave)
     invitation = _current(request, wave)
     if invitation is not None:
@@ -106,6 +110,47 @@ def start(request, slug):
     return response
 
 
+def open_link(request, slug, code):
+    """The personal link of a letter (its QR code) or email: opening it is typing its
+    code, with the same check and lock-out (``services.check_code``). It starts a session
+    and redirects to an address without the code, so the code leaves the address bar and
+    the history; the link works again later (a new session), and after closing it opens
+    "where do we stand". A refused link shows the start page with the reason, the code in
+    its field; typing another code there posts to :func:`start`."""
+    if request.method == "POST":
+        return start(request, slug)
+    wave = _wave(slug)
+    phase = services.code_phase(wave)
+    try:
+        invitation = services.check_code(wave, code, client_ip(request))
+    except services.CodeRejected as rejected:
+        form = CodeForm({"code": code[:64]})
+        form.is_valid()
+        form.add_error("code", _code_message(rejected.reason, wave))
+        status = {"locked": 429, "wave_locked": 429, "closed": 403}.get(rejected.reason, 400)
+        response = render(
+            request,
+            "monitor/answer_start.html",
+            {"wave": wave, "form": form, "phase": phase, "closed": phase != "answer",
+             "results_until": wave.results_open_until()},
+            status=status,
+        )  # fmt: skip
+        if rejected.retry_after:
+            response["Retry-After"] = str(rejected.retry_after)
+    else:
+        request.session.cycle_key()
+        request.session[session_key(wave)] = invitation.pk
+        if phase == "results":
+            response = redirect("monitor:where-we-stand", slug=wave.slug)
+        else:
+            response = redirect(_first_open_block_url(wave, invitation))
+    # The address holds the code: no other site may see it as the referrer, and no
+    # cache keeps the page.
+    response["Referrer-Policy"] = "no-referrer"
+    add_never_cache_headers(response)
+    return response
+
+
 def _code_message(reason: str, wave: Wave) -> str:
     if reason == "locked":
         return _(
@@ -120,13 +165,19 @@ def _code_message(reason: str, wave: Wave) -> str:
         )
     if reason == "closed" and wave.status == Wave.Status.CLOSED:
         return _(
-            "This questionnaire has closed, and its results can no longer be opened with a code."
-        )
+            "This questionnaire closed on %(closed)s, and its results can no longer be "
+            "opened with a code."
+        ) % {"closed": date_format(wave.closing_day(), "j F Y")}
     if reason == "closed":
-        return _("This questionnaire is not open: it is open from %(opens)s to %(closes)s.") % {
-            "opens": wave.opens_on.strftime("%d-%m-%Y"),
-            "closes": wave.closes_on.strftime("%d-%m-%Y"),
+        return _("This questionnaire is not open yet: it opens on %(opens)s.") % {
+            "opens": date_format(wave.opening_day(), "j F Y")
         }
+    if reason == "revoked":
+        return _(
+            "This code is no longer valid: a newer letter or email has replaced it, or the "
+            "organiser has withdrawn it. Use the link or code from the most recent letter or "
+            "email, or ask the organiser for help."
+        )
     return _(
         "This code does not open this questionnaire. Check the code in the letter or email; "
         "letters O and I may also be typed as 0 and 1."
@@ -244,12 +295,26 @@ def autosave(request, slug):
         return JsonResponse({"detail": " ".join(error.messages)}, status=409)
     instrument = wave.instrument.engine()
     answered, asked = survey.progress(instrument, invitation.answers)
+    # The page the answers belong to, for the steady progress indicator (monitor.js).
+    page = next((instrument.question(c).block for c in [*result.saved, *result.errors]), None)
+    shown = _progress_context(instrument, invitation, page) if page else None
     return JsonResponse(
         {
             "saved": result.saved,
             "errors": result.errors,
             "answered": answered,
             "asked": asked,
+            "progress": {
+                "percent": shown["progress"].percent,
+                "label": shown["progress_label"],
+                "percent_label": shown["percent_label"],
+                "steps": [
+                    {"code": s["code"], "state": s["state"], "note": s["note"]}
+                    for s in shown["steps"]
+                ],
+            }
+            if shown
+            else None,
             "saved_at": invitation.saved_at.isoformat(),
         },
         status=400 if result.errors else 200,
@@ -264,20 +329,24 @@ def review(request, slug):
     if invitation.submitted_at:
         return redirect("monitor:answer-done", slug=wave.slug)
     instrument = wave.instrument.engine()
-    form = SubmitForm(request.POST or None)
+    # Bound on every POST, also an empty one: "no receipt" is a valid submission.
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     status = 200
+    refused = ""
     if request.method == "POST" and form.is_valid():
         try:
             # Submitting twice (a double click, a second tab) lands on the same page.
             services.submit(invitation, form.cleaned_data["receipt_email"])
         except ValidationError as error:
-            form.add_error(None, error)
-            status = 400
+            # Not ready (the button was disabled; sent without JavaScript's help or by
+            # hand): the same review page with the reason and the links, not an error page.
+            refused = " ".join(error.messages)
         else:
             return redirect("monitor:answer-done", slug=wave.slug)
     elif request.method == "POST":
         status = 400
-    missing = {q.code for q in services.missing_answers(invitation)}
+    missing_questions = services.missing_answers(invitation)
+    missing = {q.code for q in missing_questions}
     pages = []
     for page in instrument.visible_blocks(invitation.answers):
         rows = [
@@ -301,11 +370,29 @@ def review(request, slug):
             "pages": pages,
             "missing_count": len(missing),
             "invalid_count": len(invitation.invalid_input),
+            # Each missing or invalid answer, linked to its question on its page.
+            "refused": refused,
+            "to_fix": _to_fix(wave, instrument, missing_questions, invitation.invalid_input),
             "form": form,
             **_progress_context(instrument, invitation),
         },
         status=status,
     )
+
+
+def _to_fix(wave, instrument, missing, invalid) -> list[dict]:
+    questions = [q for q in missing if q.code not in invalid]
+    questions += [instrument.question(code) for code in invalid]
+    blocks = {b.code: b for b in instrument.blocks}
+    return [
+        {
+            "question": text(q, "text"),
+            "page": text(blocks[q.block], "title"),
+            "problem": _("not valid yet") if q.code in invalid else _("required, not answered"),
+            "url": reverse("monitor:answer-block", args=[wave.slug, q.block]) + f"#q-{q.code}",
+        }
+        for q in sorted(questions, key=lambda q: q.index)
+    ]
 
 
 def forward(request, slug):

@@ -9,6 +9,7 @@
   ``…/answers/submit``. Wrong codes count toward the same lock-out as on the site.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,12 +17,13 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
 from rest_framework.views import APIView
 
 from kennisschakel import survey
 from kennisschakel.core.clientip import client_ip
 from kennisschakel.files.api import ACCEPTED as FILE_JOB_ACCEPTED
-from kennisschakel.monitor import rules, services
+from kennisschakel.monitor import rules, schedule, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
 from kennisschakel.register.models import SizeScheme
 
@@ -52,8 +54,22 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class WaveSerializer(serializers.ModelSerializer):
+    """``status`` is computed from the dates and ``status_override`` (read-only); a
+    facilitator opens or closes by hand with ``status_override`` ("open", "closed", or
+    "" for back to the dates), recorded with who and when. ``slug`` (from the title) and
+    ``size_scheme`` (the instrument's) may be left out when creating."""
+
     instrument = serializers.SlugRelatedField(slug_field="slug", queryset=Instrument.objects.all())
-    size_scheme = serializers.SlugRelatedField(slug_field="slug", queryset=SizeScheme.objects.all())
+    size_scheme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=SizeScheme.objects.all(), required=False
+    )
+    slug = serializers.SlugField(
+        max_length=80, required=False, validators=[UniqueValidator(queryset=Wave.objects.all())]
+    )
+    status = serializers.ChoiceField(choices=Wave.Status.choices, read_only=True)
+    status_override = serializers.ChoiceField(
+        choices=[Wave.Status.OPEN, Wave.Status.CLOSED], allow_blank=True, required=False
+    )
 
     class Meta:
         model = Wave
@@ -67,6 +83,7 @@ class WaveSerializer(serializers.ModelSerializer):
             "opens_on",
             "closes_on",
             "status",
+            "status_override",
             "min_cell",
         ]
 
@@ -89,7 +106,25 @@ class WaveSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated):
-        return services.create_wave(validated, self.context["request"].user)
+        override = validated.pop("status_override", "")
+        try:
+            wave = services.create_wave(validated, self.context["request"].user)
+            if override:
+                schedule.set_override(wave, override, self.context["request"].user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return wave
+
+    def update(self, instance, validated):
+        override = validated.pop("status_override", None)
+        wave = super().update(instance, validated)
+        if override is not None and override != wave.status_override:
+            try:
+                schedule.set_override(wave, override, self.context["request"].user)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        schedule.announce_status(wave)  # new dates may open or close it now
+        return wave
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -127,7 +162,8 @@ class WaveViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Wave.objects.select_related("instrument", "size_scheme")
+    # A practice wave (fictitious answers) is a demo on the site, never data: not here.
+    queryset = Wave.objects.filter(is_practice=False).select_related("instrument", "size_scheme")
     serializer_class = WaveSerializer
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"  # a slug; anything else (a NUL byte) is a 404

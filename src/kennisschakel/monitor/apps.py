@@ -17,6 +17,7 @@ class MonitorConfig(AppConfig):
         from kennisschakel.monitor import sections
 
         sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
-        from kennisschakel.monitor import services
+        from kennisschakel.monitor import bulk, services
 
+        bulk.connect_bounces()  # a refused email marks the contact address (token list)
         services.connect_notifications()  # a wave opened or closed: notifications (after commit)

@@ -127,13 +127,7 @@ def _key(table, column_labels, min_cell, title, row_labels, note, language) -> s
         "rows": [
             (
                 labels.get(row.code, row.code),
-                [
-                    survey.round_half_up(
-                        row.values.get(column),
-                        table.decimals if row.decimals is None else row.decimals,
-                    )
-                    for column in table.columns
-                ],
+                [table.shown(row, column) for column in table.columns],
             )
             for row in rows
         ],
@@ -260,3 +254,66 @@ def _accessible(svg: str, title: str, prefix: str) -> str:
     opening = re.sub(r'\s(width|height)="[^"]*"', "", opening, count=2)
     opening += f' role="img" aria-labelledby="{prefix}-title" class="chart"'
     return f'{opening}><title id="{prefix}-title">{escape(title)}</title>' + svg[end + 1 :]
+
+
+# --------------------------------------------------------------------------- own trend
+
+
+def trend_chart_svg(item: dict, *, title: str, own_label: str, class_label: str) -> str:
+    """A small line chart of one ``reporting.own_trend`` entry with a numeric measure:
+    the municipality's own answers and its size class's median per wave. A wave
+    without a figure (not answered, suppressed) leaves a gap; the data table beside
+    the chart holds the same figures and says why."""
+    key = json.dumps(
+        {
+            "title": title,
+            "labels": [row["label"] for row in item["waves"]],
+            "lines": [
+                (own_label, [row["own"] for row in item["waves"]]),
+                (class_label, [row["class_value"] for row in item["waves"]]),
+            ],
+        },
+        sort_keys=True,
+    )
+    return _draw_trend(key)
+
+
+@lru_cache(maxsize=256)
+def _draw_trend(key: str) -> str:
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    data = json.loads(key)
+    prefix = "t" + hashlib.sha1(key.encode()).hexdigest()[:10]  # noqa: S324 (ids, not security)
+    buffer = io.StringIO()
+    labels = data["labels"]
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix, "font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=(5.5, 2.4))
+        figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.3)
+        axes = figure.subplots()
+        styles = [
+            {"color": COLOURS[0], "marker": "o"},
+            {"color": COLOURS[1], "marker": "s", "linestyle": "--"},
+        ]
+        highest = 0.0
+        for (label, values), style in zip(data["lines"], styles, strict=True):
+            ys = [float("nan") if value is None else value for value in values]
+            highest = max([highest, *(value for value in values if value is not None)])
+            axes.plot(range(len(labels)), ys, label=label, linewidth=1.5, **style)
+        axes.set_xticks(range(len(labels)))
+        axes.set_xticklabels([textwrap.fill(label, 14) for label in labels], fontsize=8)
+        axes.set_xlim(-0.5, len(labels) - 0.5)
+        axes.set_ylim(0, highest * 1.15 or 1)
+        axes.tick_params(axis="y", labelsize=8)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.legend(
+            loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, frameon=False, fontsize=7.5
+        )
+        figure.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return _accessible(_unique_ids(svg, prefix), data["title"], prefix)

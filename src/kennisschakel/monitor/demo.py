@@ -31,7 +31,6 @@ def load_demo_wave(today: datetime.date | None = None) -> tuple[Wave, str] | Non
                 "size_scheme": scheme,
                 "opens_on": today - datetime.timedelta(days=1),
                 "closes_on": today + datetime.timedelta(days=90),
-                "status": Wave.Status.OPEN,
             }
         )
     invitation = wave.invitations.filter(cbs_code="GM0153").first()

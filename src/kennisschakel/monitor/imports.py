@@ -276,6 +276,12 @@ def import_responses(
     if not records:
         raise ImportRejected([RowError(0, "", _("The file is empty."))])
     header_row, header_cells = records[0]
+    if header_cells and is_practice_label(header_cells[0]):
+        # An export of a practice wave: its made-up answers never go into a wave.
+        raise ImportRejected(
+            [RowError(1, "", _("This file holds the fictitious answers of a practice wave; "
+                               "it cannot be imported."))]
+        )  # fmt: skip
     if header_row != 1:
         raise ImportRejected([RowError(1, "", _("The first row must hold the column names."))])
     header = [cell.strip().lower() for cell in header_cells]
@@ -313,30 +319,10 @@ def import_responses(
                     % {"code": code},
                 )
             )
-        elif code in first_row:
-            problems.append(
-                RowError(
-                    number,
-                    CODE_COLUMN,
-                    _("CBS code '%(code)s' occurs more than once (also in row %(row)s).")
-                    % {"code": code, "row": first_row[code]},
-                )
-            )
-            invitation = None
         else:
-            first_row[code] = number
-            if invitation.submitted_at and not invitation.imported and not replace_submitted:
-                problems.append(
-                    RowError(
-                        number,
-                        CODE_COLUMN,
-                        _(
-                            "%(name)s (%(code)s) submitted its answers online; they are only "
-                            "replaced when you ask for that explicitly."
-                        )
-                        % {"name": invitation.name, "code": code},
-                    )
-                )
+            problem = claim_row(invitation, number, CODE_COLUMN, first_row, replace_submitted)
+            if problem is not None:
+                problems.append(problem)  # any problem refuses the whole file
         answers, errors = survey.parse_csv_row(instrument, row, ignore=ignore)
         for column, error in errors:
             problems.append(RowError(number, column, answer_message(error)))
@@ -346,6 +332,34 @@ def import_responses(
         problems.sort(key=lambda error: error.row)  # stable: order within a row is kept
         raise ImportRejected(problems)
     return _store(prepared)
+
+
+def claim_row(
+    invitation: Invitation, number: int, column: str, first_row: dict, replace_submitted: bool
+) -> RowError | None:
+    """Row ``number`` answers for ``invitation``: refused when an earlier row already did
+    (``first_row`` keeps the earlier one), or when the municipality submitted online and
+    replacing that was not asked for. Shared by the native and the LimeSurvey import."""
+    code = invitation.cbs_code
+    if code in first_row:
+        return RowError(
+            number,
+            column,
+            _("CBS code '%(code)s' occurs more than once (also in row %(row)s).")
+            % {"code": code, "row": first_row[code]},
+        )
+    first_row[code] = number
+    if invitation.submitted_at and not invitation.imported and not replace_submitted:
+        return RowError(
+            number,
+            column,
+            _(
+                "%(name)s (%(code)s) submitted its answers online; they are only "
+                "replaced when you ask for that explicitly."
+            )
+            % {"name": invitation.name, "code": code},
+        )
+    return None
 
 
 @transaction.atomic
@@ -363,6 +377,22 @@ def _store(prepared: list[tuple[Invitation, dict[str, Any]]]) -> ImportResult:
 
 
 # --------------------------------------------------------------------------- writing
+
+
+def practice_label() -> str:
+    """The first line of a practice wave's export (in the current language)."""
+    return _("Practice wave — fictitious answers, not real data")
+
+
+def is_practice_label(cell: str) -> bool:
+    """Whether a first cell is that label, in any language of the site."""
+    from django.utils import translation
+
+    for language in ("nl", "en"):
+        with translation.override(language):
+            if cell.strip() == practice_label():
+                return True
+    return False
 
 
 def columns_of(instrument: survey.Instrument) -> list[str]:
@@ -444,6 +474,8 @@ def export_csv(wave: Wave) -> str:
     header, rows = export_rows(wave)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    if wave.is_practice:  # a first line says the answers are made up (monitor/practice.py)
+        writer.writerow([practice_label()])
     writer.writerow(header)
     for row in rows:
         writer.writerow([_csv_cell(row.get(column)) for column in header])
@@ -459,8 +491,12 @@ def export_xlsx(wave: Wave) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
+    top = 1
+    if wave.is_practice:  # a first row says the answers are made up (monitor/practice.py)
+        sheet.append([practice_label()])
+        top = 2
     sheet.append(header)
-    for excel_row, row in enumerate(rows, start=2):
+    for excel_row, row in enumerate(rows, start=top + 1):
         for position, column in enumerate(header, start=1):
             value = row.get(column)
             if value is None:
@@ -468,7 +504,7 @@ def export_xlsx(wave: Wave) -> bytes:
             cell = sheet.cell(row=excel_row, column=position, value=escape_formula(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store '=...' as a formula
-    sheet.freeze_panes = "C2"
+    sheet.freeze_panes = f"C{top + 1}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

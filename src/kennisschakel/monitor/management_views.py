@@ -3,19 +3,23 @@
 Only facilitators run waves (``rules.may_run_waves``); everyone sees which waves exist.
 """
 
+import copy
+import datetime
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kennisschakel.monitor import rules, services
-from kennisschakel.monitor.forms import StatusForm, WaveForm
+from kennisschakel.monitor import rules, schedule, services
+from kennisschakel.monitor.forms import StatusForm, WaveEditForm, WaveForm
 from kennisschakel.monitor.models import Wave
 from kennisschakel.register.models import SizeClass
 
@@ -26,10 +30,14 @@ def _require_runner(request) -> None:
 
 
 def wave_list(request):
-    waves = Wave.objects.select_related("instrument").annotate(
-        invited=Count("invitations"),
-        submitted=Count("invitations", filter=Q(invitations__submitted_at__isnull=False)),
+    waves = list(
+        Wave.objects.select_related("instrument").annotate(
+            invited=Count("invitations"),
+            submitted=Count("invitations", filter=Q(invitations__submitted_at__isnull=False)),
+        )
     )
+    for wave in waves:  # a date passed since the last visit: tell the invited (once)
+        schedule.announce_status(wave)
     return render(
         request,
         "monitor/wave_list.html",
@@ -61,6 +69,56 @@ def wave_create(request):
         {"form": form},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@login_required
+def wave_edit(request, slug):
+    """Change a wave's title, period, dates, smallest group and helpdesk line. The
+    questionnaire, population and size classes stay (the invitations were made from
+    them); the status keeps following the dates and the override, if any."""
+    _require_runner(request)
+    waves = Wave.objects.select_related("instrument", "size_scheme")
+    if request.method != "POST":
+        wave = get_object_or_404(waves, slug=slug)
+        return _wave_edit_page(request, wave, WaveEditForm(instance=wave))
+    with transaction.atomic():
+        # Locked from the checks to the write: a parallel edit or override waits.
+        wave = get_object_or_404(waves.select_for_update(of=("self",)), slug=slug)
+        started = wave.invitations.filter(started_at__isnull=False).exists()
+        # The form fills its instance with what was typed, valid or not: the page keeps
+        # showing the wave as it is stored.
+        form = WaveEditForm(request.POST, instance=copy.copy(wave), started=started)
+        if not form.is_valid():
+            return _wave_edit_page(request, wave, form)
+        edited = form.save(commit=False)
+        edited.save(update_fields=WaveEditForm.Meta.fields)
+        schedule.announce_status(edited)  # new dates may open or close it today
+    messages.success(request, _edited_message(edited))
+    return redirect(edited.get_absolute_url())
+
+
+def _wave_edit_page(request, wave: Wave, form: WaveEditForm):
+    return render(
+        request,
+        "monitor/wave_edit.html",
+        {"wave": wave, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _edited_message(wave: Wave) -> str:
+    status = wave.effective_status()
+    if status == Wave.Status.OPEN:
+        return _("The changes have been saved. The wave is open through %(day)s.") % {
+            "day": date_format(wave.closes_on, "j F Y")
+        }
+    if status == Wave.Status.DRAFT:
+        return _("The changes have been saved. The wave opens on %(day)s.") % {
+            "day": date_format(wave.opens_on, "j F Y")
+        }
+    if wave.status_override == Wave.Status.CLOSED:
+        return _("The changes have been saved. The wave stays closed: it was closed by hand.")
+    return _("The changes have been saved. The wave is closed.")
 
 
 def response_monitor(wave: Wave) -> dict:
@@ -101,7 +159,14 @@ def response_monitor(wave: Wave) -> dict:
 
 
 def wave_detail(request, slug):
-    wave = get_object_or_404(Wave.objects.select_related("instrument", "size_scheme"), slug=slug)
+    wave = get_object_or_404(
+        Wave.objects.select_related("instrument", "size_scheme", "status_override_by"), slug=slug
+    )
+    schedule.announce_status(wave)  # a date passed since the last visit: tell the invited
+    return _wave_detail(request, wave)
+
+
+def _wave_detail(request, wave: Wave, status_form: StatusForm | None = None):
     may_run = rules.may_run_waves(request.user)
     from kennisschakel.monitor.report_views import own_invitation
 
@@ -118,56 +183,59 @@ def wave_detail(request, slug):
     if may_run:
         context.update(
             monitor=response_monitor(wave),
-            status_form=StatusForm(initial={"status": wave.status}),
+            status_form=status_form or StatusForm(initial={"closes_on": _open_through(wave)}),
             not_finished=wave.invitations.filter(submitted_at__isnull=True)
             .exclude(email="")
             .count(),
         )
-    return render(request, "monitor/wave_detail.html", context)
-
-
-@login_required
-@require_POST
-def wave_letters(request, slug):
-    """New letter codes for everyone who has not submitted: one PDF page each, and emails.
-    Made in the background (monitor/pdfs.py); the facilitator goes to the job's page."""
-    from kennisschakel.files.jobs import request_file
-
-    _require_runner(request)
-    wave = get_object_or_404(Wave, slug=slug)
-    job, _created = request_file(
-        request, "monitor-letters", {"wave": wave.slug, "title": wave.title}
+    return render(
+        request,
+        "monitor/wave_detail.html",
+        context,
+        status=400 if status_form is not None and status_form.errors else 200,
     )
-    return redirect(job)
 
 
-@login_required
-@require_POST
-def wave_reminders(request, slug):
-    _require_runner(request)
-    wave = get_object_or_404(Wave, slug=slug)
-    try:
-        count = services.send_reminders(wave)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(count)s reminders are ready to be sent.") % {"count": count})
-    return redirect(wave.get_absolute_url())
+def _open_through(wave: Wave):
+    """What "open now" proposes as the last day: the closing date while it lies ahead,
+    else two weeks from today."""
+    today = Wave.today()
+    return wave.closes_on if wave.closes_on >= today else today + datetime.timedelta(weeks=2)
 
 
 @login_required
 @require_POST
 def wave_status(request, slug):
+    """Open now, close now or back to the dates (recorded with who and when)."""
     _require_runner(request)
-    wave = get_object_or_404(Wave, slug=slug)
+    wave = get_object_or_404(
+        Wave.objects.select_related("instrument", "size_scheme", "status_override_by"), slug=slug
+    )
     form = StatusForm(request.POST)
     if form.is_valid():
-        wave.status = form.cleaned_data["status"]
-        wave.save(update_fields=["status"])
-        messages.success(
-            request, _("The wave is now: %(status)s.") % {"status": wave.get_status_display()}
-        )
-    return redirect(wave.get_absolute_url())
+        try:
+            schedule.set_override(
+                wave, form.override(), request.user, form.cleaned_data.get("closes_on")
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _status_message(wave))
+            return redirect(wave.get_absolute_url())
+    return _wave_detail(request, wave, status_form=form)
+
+
+def _status_message(wave: Wave) -> str:
+    status = wave.effective_status()
+    if status == Wave.Status.OPEN:
+        return _("The wave is open through %(day)s.") % {
+            "day": date_format(wave.closes_on, "j F Y")
+        }
+    if status == Wave.Status.CLOSED:
+        return _("The wave is closed.")
+    return _("The wave follows its dates again: it opens on %(day)s.") % {
+        "day": date_format(wave.opens_on, "j F Y")
+    }
 
 
 @login_required
@@ -180,12 +248,22 @@ def wave_import(request, slug):
     problems = []
     if request.method == "POST":
         upload = request.FILES.get("file")
+        # A LimeSurvey export comes with its mapping file (monitor/limesurvey.py).
+        limesurvey = request.POST.get("format") == "limesurvey"
+        mapping = request.FILES.get("mapping")
         if upload is None:
             problems = [(None, None, _("Choose a CSV file."))]
+        elif limesurvey and mapping is None:
+            problems = [(None, None, _("Choose the mapping file for the LimeSurvey export."))]
         else:
             try:
-                # The upload itself: import_responses checks its size before reading it.
-                result = import_responses(wave, upload)
+                # The upload itself: the import checks its size before reading it.
+                if limesurvey:
+                    from kennisschakel.monitor.limesurvey import import_limesurvey
+
+                    result = import_limesurvey(wave, upload, mapping, mapping_name=mapping.name)
+                else:
+                    result = import_responses(wave, upload)
             except UnicodeDecodeError:
                 problems = [(None, None, _("The file is not UTF-8 text."))]
             except ImportRejected as rejected:
@@ -198,7 +276,7 @@ def wave_import(request, slug):
     return render(
         request,
         "monitor/wave_import.html",
-        {"wave": wave, "problems": problems},
+        {"wave": wave, "problems": problems, "format": request.POST.get("format", "")},
         status=400 if problems else 200,
     )
 

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from kennisschakel.files import pdf
 from kennisschakel.files.kinds import FileKind, register
-from kennisschakel.monitor import charts, rules, services
+from kennisschakel.monitor import charts, qr, rules, services
 from kennisschakel.monitor.models import Invitation, Wave
 
 PDF_DOCUMENT = "monitor/benchmark_document.html"
@@ -42,7 +42,8 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def parts_to_pdf(parts: list[str], progress=None) -> bytes:
-    return pdf.render_parts(parts, progress)
+    """The letters' parts → one PDF; each part's QR codes are made where it is laid out."""
+    return pdf.render_parts(parts, progress, prepare=qr.draw_qr_codes)
 
 
 def report_to_pdf(parts: list[str], progress=None) -> bytes:
@@ -50,7 +51,8 @@ def report_to_pdf(parts: list[str], progress=None) -> bytes:
     return pdf.render_parts(parts, progress, prepare=charts.draw_referenced_charts)
 
 
-def _wave(job) -> Wave:
+def job_wave(job) -> Wave:
+    """The wave a generated file is about (refused when it no longer exists)."""
     wave = (
         Wave.objects.select_related("instrument", "size_scheme")
         .filter(slug=job.parameters.get("wave"))
@@ -111,7 +113,7 @@ def may_see_report(user, wave: Wave) -> bool:
 
 
 def _make_report(job, progress):
-    wave = _wave(job)
+    wave = job_wave(job)
     progress(0, 0, _("Computing the tables and drawing the charts…"))
     parts = report_parts(wave)
 
@@ -148,9 +150,16 @@ REPORT = register(
 
 
 def letters_html(wave: Wave, letters: list[tuple[Invitation, str]]) -> str:
+    """One letter per (invitation, code): the personal link (printed, and as a QR code that
+    ``qr.draw_qr_codes`` fills in where the part is laid out), the address and code to
+    type as fallback, the wave's helpdesk line."""
+    rows = [
+        {"invitation": invitation, "code": code, "link": services.link_url(wave, code)}
+        for invitation, code in letters
+    ]
     return render_to_string(
         "monitor/letters_document.html",
-        {"wave": wave, "letters": letters, "url": services.answer_url(wave),
+        {"wave": wave, "letters": rows, "url": services.answer_url(wave),
          "today": timezone.localdate()},
     )  # fmt: skip
 
@@ -177,7 +186,7 @@ def letters_pdf(wave: Wave, letters: list[tuple[Invitation, str]], progress=None
 
 
 def _make_letters(job, progress):
-    wave = _wave(job)
+    wave = job_wave(job)
     progress(0, 0, _("Issuing new access codes…"))
     issued = services.issue_letter_codes(wave)
     content = letters_pdf(wave, issued, progress)
@@ -213,13 +222,16 @@ LETTERS = register(
 
 
 def where_we_stand_html(invitation: Invitation) -> str:
-    from kennisschakel.monitor.report_views import benchmark_context
+    """The page's figures and its trend (chart and data table), as on the page."""
+    from kennisschakel.monitor.report_views import benchmark_context, trend_context
 
-    return render_to_string(PDF_DOCUMENT, benchmark_context(invitation))
+    context = benchmark_context(invitation)
+    context["trends"] = trend_context(invitation, context["size_class_label"])
+    return render_to_string(PDF_DOCUMENT, context)
 
 
 def _make_where_we_stand(job, progress):
-    wave = _wave(job)
+    wave = job_wave(job)
     invitation = (
         Invitation.objects.select_related("wave__instrument", "municipality")
         .filter(pk=job.parameters.get("invitation"), wave=wave)

@@ -168,3 +168,59 @@ def answer_label(question: survey.Question, value) -> str:
     if question.type == "number" and text(question, "unit"):
         return f"{FieldView(question, value).text_value} {text(question, 'unit')}"
     return FieldView(question, value).text_value
+
+
+def progress_view(instrument: survey.Instrument, answers, current: str | None, link=None) -> dict:
+    """The progress indicator's context: every block of the instrument with its state
+    (see :mod:`kennisschakel.survey.steps`) and a link where the page can be opened now.
+
+    ``link(block_code)`` gives a block's URL (``None``: no links, as in the preview,
+    whose answers live only in the form)."""
+    from django.utils.translation import gettext as _
+
+    from kennisschakel.survey.steps import block_progress
+
+    progress = block_progress(instrument, answers, current)
+    visible = {b.code for b in instrument.visible_blocks(answers)}
+    notes = {
+        "done": _("done"),
+        "incomplete": _("not complete yet"),
+        "current": _("this page"),
+        "todo": "",
+        "skipped": _("not applicable"),
+    }
+    steps = []
+    for step in progress.steps:
+        note = notes[step.state]
+        if step.state == "todo" and step.block.code not in visible:
+            note = _("depends on your answers")
+        steps.append(
+            {
+                "code": step.block.code,
+                "title": text(step.block, "title"),
+                "state": step.state,
+                "number": step.number,
+                "note": note,
+                "current": step.state == "current",
+                "url": link(step.block.code)
+                if link and step.block.code in visible and step.state != "skipped"
+                else "",
+            }
+        )
+    if progress.reviewing:
+        label = _("All pages seen: check and submit")
+    elif progress.approximate:
+        label = _("Step %(step)s of about %(total)s") % {
+            "step": progress.step,
+            "total": progress.total,
+        }
+    else:
+        label = _("Step %(step)s of %(total)s") % {"step": progress.step, "total": progress.total}
+    return {
+        "progress": progress,
+        "steps": steps,
+        "progress_label": label,
+        "percent_label": ""
+        if progress.reviewing
+        else _("about %(percent)s%% done") % {"percent": progress.percent},
+    }

@@ -52,15 +52,18 @@ def fingerprint(wave: Wave, groups: list[survey.Group]) -> str:
     waves = list(
         Wave.objects.filter(
             Q(pk=wave.pk)
-            | Q(
-                instrument_id=wave.instrument_id,
-                status=Wave.Status.CLOSED,
-                reference_date__lt=wave.reference_date,
+            | (
+                Wave.status_q(Wave.Status.CLOSED)
+                & Q(instrument_id=wave.instrument_id, reference_date__lt=wave.reference_date)
+                & Q(is_practice=False)  # never in a trend (reporting.trend_waves)
             )
         )
         .order_by("pk")
-        .values_list("pk", "status", "min_cell", "size_scheme_id", "reference_date", "period")
+        .values_list("pk", "min_cell", "size_scheme_id", "reference_date", "period")
     )
+    # The status is computed, not stored: this wave's (its report is open or not) and
+    # which earlier waves count as closed today (the rows above) both go into the hash.
+    status = wave.effective_status()
     answers = list(
         Invitation.objects.filter(wave_id__in=[row[0] for row in waves])
         .order_by("wave_id", "size_class")
@@ -72,7 +75,7 @@ def fingerprint(wave: Wave, groups: list[survey.Group]) -> str:
             last_submitted=Max("submitted_at"),
         )
     )
-    text = repr((wave.pk, waves, answers, groups))
+    text = repr((wave.pk, status, waves, answers, groups))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

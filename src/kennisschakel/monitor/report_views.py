@@ -71,7 +71,7 @@ def _display_table(
                 "label": _local(row, "label"),
                 "unit": row.unit or table.unit,
                 "decimals": decimals,
-                "cells": [survey.round_half_up(row.values.get(c), decimals) for c in table.columns],
+                "cells": [table.shown(row, c) for c in table.columns],
             }
         )
     chart = chart_key = ""
@@ -112,7 +112,12 @@ def _display_comparison(entry: dict, labels: dict[str, str]) -> dict:
     columns = [{**column, "label": labels.get(column["code"], "")} for column in entry["columns"]]
     earlier = [{**e, "label": labels.get(e["column"], "")} for e in entry["earlier"]]
     rows = [{**row, "label": _local(row, "label")} for row in entry["rows"]]
-    return {**entry, "columns": columns, "earlier": earlier, "rows": rows}
+    # Columns the printed table cuts off instead of rounding (004 Table 5.3): said below it.
+    cut = {
+        c["column"] for row in entry["rows"] for c in row["cells"] if c["rounding"] == "truncate"
+    }
+    truncated = [column["label"] for column in columns if column["code"] in cut]
+    return {**entry, "columns": columns, "earlier": earlier, "rows": rows, "truncated": truncated}
 
 
 def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
@@ -370,7 +375,33 @@ def _where_we_stand(request, slug, pdf: bool):
              "cbs_code": invitation.cbs_code},
         )  # fmt: skip
         return redirect(job)
-    return render(request, "monitor/where_we_stand.html", benchmark_context(invitation))
+    context = benchmark_context(invitation)
+    context["trends"] = trend_context(invitation, context["size_class_label"])
+    return render(request, "monitor/where_we_stand.html", context)
+
+
+def trend_context(invitation: Invitation, class_label: str | None) -> list[dict]:
+    """``reporting.own_trend`` for the page: titles in the language, own answers as
+    labels, and a line chart (SVG) for the numeric measures."""
+    items = reporting.own_trend(invitation)
+    class_label = class_label or _("size class")
+    for item in items:
+        item["title"] = _local(item, "title")
+        for row in item["waves"]:
+            labels = row["own_labels_en"] if current_language() == "en" else row["own_labels_nl"]
+            row["own_labels"] = labels or row["own_labels_nl"]
+        item["chart"] = ""
+        if item["measure"] == "median":
+            item["chart"] = mark_safe(  # noqa: S308 (our own SVG; texts escaped in charts.py)
+                charts.trend_chart_svg(
+                    item,
+                    title=_("%(title)s: your answer and the median of your size class per wave")
+                    % {"title": item["title"]},
+                    own_label=_("Your municipality"),
+                    class_label=_("Median of %(class)s") % {"class": class_label},
+                )
+            )
+    return items
 
 
 def where_we_stand(request, slug):

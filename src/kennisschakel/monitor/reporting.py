@@ -77,10 +77,39 @@ def wave_report(wave: Wave) -> list[survey.Table]:
     ]
     # A class of the scheme without invitations has a population of 0, not an unknown one.
     population = {code: population.get(code, 0) for code in codes}
-    tables = survey.analyse(
-        wave.instrument.engine(), respondents, groups, population, min_cell=wave.min_cell
-    )
-    return _with_response_tables(tables, wave.instrument.slug)
+    instrument = wave.instrument.engine()
+    tables = survey.analyse(instrument, respondents, groups, population, min_cell=wave.min_cell)
+    _with_response_tables(tables, instrument.slug)
+    return apply_printed_rounding(tables, [group.code for group in groups], instrument)
+
+
+def apply_printed_rounding(
+    tables: list[survey.Table], group_codes: list[str], instrument: survey.Instrument
+) -> list[survey.Table]:
+    """Round each table that reproduces a printed one as that one is printed: its
+    decimals and rounding rule (per column where a column has its own; recorded in
+    ``monitor/data/published``). Where a table reproduces several printed tables the
+    first decides (the report shows one figure per cell); the comparison with each
+    printed table uses that table's own rule. Other tables keep the default: half up,
+    ``survey.DEFAULT_DECIMALS`` (docs/monitor-formats.md section 2)."""
+    subjects = _subjects_by_table(instrument)
+    for table in tables:
+        match = next((m for m in _matches(table, group_codes, subjects) if m.rows), None)
+        if match is None:
+            continue
+        printed = match.printed
+        table.decimals = printed.decimals
+        table.rounding = printed.rounding
+        table.column_rounding = {
+            column: printed.rule_for(code)
+            for column, code in match.columns.items()
+            if printed.rule_for(code) != printed.rounding
+        }
+        for row in table.rows:
+            # Printed min/max (Table 5.2: "€ 500,00") carry the table's decimals too.
+            if row.code in match.rows and row.unit is None and row.decimals is not None:
+                row.decimals = printed.decimals
+    return tables
 
 
 def report_json(wave: Wave, tables: list[survey.Table] | None = None) -> dict[str, Any]:
@@ -88,7 +117,13 @@ def report_json(wave: Wave, tables: list[survey.Table] | None = None) -> dict[st
     report when the caller has it, e.g. from ``report_cache``)."""
     if tables is None:
         tables = wave_report(wave)
+    practice = {}
+    if wave.is_practice:  # the download says its answers are made up (monitor/practice.py)
+        from kennisschakel.monitor.imports import practice_label
+
+        practice = {"practice": True, "notice": practice_label()}
     return {
+        **practice,
         "wave": wave.slug,
         "instrument": wave.instrument.slug,
         "min_cell": wave.min_cell,
@@ -311,8 +346,8 @@ def _with_response_tables(tables: list[survey.Table], instrument_slug: str) -> l
 # --------------------------------------------------------------------------- comparison
 
 
-def _rounded(value: float | None, decimals: int) -> float | None:
-    return survey.round_half_up(value, decimals)
+def _rounded(value: float | None, decimals: int, rule: str = survey.DEFAULT_ROUNDING):
+    return survey.round_as(value, decimals, rule)
 
 
 def _row_decimals(table: survey.Table, row: survey.Row) -> int:
@@ -331,12 +366,13 @@ def compare_with_published(
 
         {"table": wave table id, "subject", "title_nl", "title_en",
          "printed": {"id", "number", "title_nl", "publication", "source",
-                     "page_or_section", "decimals", "defects_nl"},
+                     "page_or_section", "decimals", "rounding", "rounding_columns",
+                     "rounding_detected", "rounding_reference", "defects_nl"},
          "columns": [{"code", "label_nl", "label_en", "printed_label",
                       "wave_base", "printed_base"}],
          "earlier": [{"wave": "2005", "column", "label_nl", "label_en"}],
          "rows": [{"code", "label_nl", "label_en", "printed_label", "decimals",
-                   "cells": [{"column", "wave", "printed", "unit", "wave_unit"}],
+                   "cells": [{"column", "wave", "rounding", "printed", "unit", "wave_unit"}],
                    "earlier": [value per entry of "earlier"]}],
          "unmatched": [printed row labels not matched to a wave row]}
     """
@@ -368,7 +404,9 @@ def compare_with_published(
                 printed_row = match.rows.get(row.code)
                 if printed_row is None:
                     continue
-                decimals = _row_decimals(table, row)
+                # As this printed table rounds: its decimals (a count row keeps its own)
+                # and its rule per column.
+                decimals = printed.decimals if row.unit is None else _row_decimals(table, row)
                 rows.append(
                     {
                         "code": row.code,
@@ -379,7 +417,12 @@ def compare_with_published(
                         "cells": [
                             {
                                 "column": column,
-                                "wave": _rounded(row.values.get(column), decimals),
+                                "wave": _rounded(
+                                    row.values.get(column),
+                                    decimals,
+                                    printed.rule_for(match.columns[column]),
+                                ),
+                                "rounding": printed.rule_for(match.columns[column]),
                                 "printed": match.value(row.code, column),
                                 "unit": match.unit(column, row.unit or table.unit),
                                 "wave_unit": row.unit or table.unit,
@@ -439,6 +482,10 @@ def _printed_info(printed: published.PublishedTable) -> dict[str, Any]:
         "year": printed.year,
         "page_or_section": printed.page_or_section,
         "decimals": printed.decimals,
+        "rounding": printed.rounding,
+        "rounding_columns": dict(printed.rounding_columns),
+        "rounding_detected": printed.rounding_detected,
+        "rounding_reference": printed.rounding_reference,
         "defects_nl": list(printed.defects_nl),
     }
 
@@ -538,8 +585,8 @@ def _benchmark_item(
                 "label_nl": row.label_nl,
                 "label_en": row.label_en,
                 "own": row.code in own["codes"],
-                "size_class": _rounded(row.values.get(group), decimals) if group else None,
-                "country": _rounded(row.values.get(total), decimals),
+                "size_class": table.shown(row, group) if group else None,
+                "country": table.shown(row, total),
                 "decimals": decimals,
                 "published": printed,
             }
@@ -681,12 +728,17 @@ def benchmark_for(
 
 
 def trend_waves(wave: Wave) -> list[Wave]:
-    """This wave and the earlier closed waves of the same instrument, oldest first."""
-    earlier = Wave.objects.filter(
-        instrument=wave.instrument,
-        status=Wave.Status.CLOSED,
-        reference_date__lt=wave.reference_date,
-    ).order_by("reference_date")
+    """This wave and the earlier closed waves of the same instrument, oldest first.
+    Practice waves (fictitious answers) are never beside real ones: a practice wave's
+    trend is itself only, and no real wave's trend holds one."""
+    if wave.is_practice:
+        return [wave]
+    earlier = (
+        Wave.objects.closed_on()
+        .filter(instrument=wave.instrument, reference_date__lt=wave.reference_date)
+        .filter(is_practice=False)
+        .order_by("reference_date")
+    )
     return [*earlier, wave]
 
 
@@ -706,3 +758,144 @@ def trend_report(wave: Wave) -> list[survey.Table]:
         [(label, respondents_of(item)) for label, item in zip(labels, waves, strict=True)],
         min_cell=wave.min_cell,
     )
+
+
+# --------------------------------------------------------------------------- own trend
+#
+# "Where do we stand" over time: per question, the municipality's own answer in each
+# wave of the instrument beside a figure of its size class in that wave — the median
+# (scale, number, construct) or the share that gave the same answer (single, band).
+# Our own figures, not printed ones: rounded by the default rule (half up; medians 1
+# decimal, shares 0). A size-class figure over fewer than the wave's ``min_cell``
+# respondents is suppressed (None, ``suppressed``), as in the report. Only aggregates
+# of other municipalities appear; the own line is this municipality's (its cbs_code).
+
+TREND_TYPES = ("scale", "number", "single", "band")
+
+
+def _wave_label(waves: list[Wave]) -> list[str]:
+    labels, seen = [], set()
+    for item in waves:
+        label = item.period if item.period not in seen else f"{item.period} ({item.slug})"
+        seen.add(label)
+        labels.append(label)
+    return labels
+
+
+def _median(values: list[float]) -> float:
+    ordered, middle = sorted(values), len(values) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _trend_value(kind: str, subject, values: dict, numeric: bool):
+    """A respondent's figure for the trend: score, number, or option code."""
+    if kind == "construct":
+        return _construct_score(subject, values)
+    value = values.get(subject.code)
+    if numeric and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return None
+    return value
+
+
+def own_trend(invitation: Invitation) -> list[dict]:
+    """The municipality's answers over the waves of this instrument beside its size
+    class; ``[]`` with one wave. One entry per question or construct that it answered
+    in at least one wave::
+
+        {"code", "subject": "question" | "construct", "type", "title_nl", "title_en",
+         "measure": "median" | "share", "unit": "mean" | "percent", "decimals",
+         "own_decimals",
+         "waves": [{"wave", "label", "size_class", "own", "own_labels_nl",
+                    "own_labels_en", "class_value", "class_n", "suppressed"}]}
+
+    ``own``: the answer (number, or option code); ``class_value``: the class median or
+    the % of the class answering as the municipality did (None when it did not answer,
+    or suppressed); ``class_n``: respondents it is computed over (None if suppressed).
+    """
+    # Practice waves (fictitious answers) and real ones never share a line.
+    practice = getattr(invitation.wave, "is_practice", False)
+    waves = [
+        w for w in trend_waves(invitation.wave) if getattr(w, "is_practice", False) == practice
+    ]
+    if len(waves) < 2:
+        return []
+    instrument = invitation.wave.instrument.engine()
+    own_rows = {
+        wave_id: (size_class, answers, submitted)
+        for wave_id, size_class, answers, submitted in Invitation.objects.filter(
+            wave__in=waves, cbs_code=invitation.cbs_code
+        ).values_list("wave_id", "size_class", "answers", "submitted_at")
+    }
+    per_wave = []
+    for wave in waves:
+        size_class, answers, submitted = own_rows.get(wave.pk, ("", {}, None))
+        if wave.pk == invitation.wave_id:  # as on the rest of the page
+            size_class, answers, submitted = invitation.size_class, invitation.answers, True
+        own = instrument.effective_answers(answers or {}) if submitted else {}
+        peers = [
+            instrument.effective_answers(r.answers)
+            for r in respondents_of(wave)
+            if size_class and r.group == size_class
+        ]
+        per_wave.append((wave, size_class or None, own, peers))
+    labels = _wave_label(waves)
+    subjects = [("question", q) for q in instrument.questions if q.type in TREND_TYPES]
+    subjects += [("construct", c) for c in instrument.constructs]
+    result = []
+    for kind, subject in subjects:
+        numeric = kind == "construct" or subject.type in ("scale", "number")
+
+        def value_of(values: dict, subject=subject, kind=kind, numeric=numeric):
+            return _trend_value(kind, subject, values, numeric)
+
+        rows = []
+        for (wave, size_class, own, peers), label in zip(per_wave, labels, strict=True):
+            mine = value_of(own)
+            answered = [v for v in (value_of(p) for p in peers) if v is not None]
+            suppressed = len(answered) < wave.min_cell
+            class_value = None
+            if not suppressed and numeric:
+                class_value = survey.round_half_up(
+                    _median(answered), survey.DEFAULT_DECIMALS["mean"]
+                )
+            elif not suppressed and mine is not None:
+                same = sum(1 for v in answered if v == mine)
+                class_value = survey.round_half_up(
+                    100 * same / len(answered), survey.DEFAULT_DECIMALS["percent"]
+                )
+            option = None if numeric or mine is None else subject.option(mine)
+            rows.append(
+                {
+                    "wave": wave.slug,
+                    "label": label,
+                    "size_class": size_class,
+                    "own": (
+                        survey.round_half_up(mine, 2) if numeric and mine is not None else mine
+                    ),
+                    "own_labels_nl": [option.label_nl] if option else [],
+                    "own_labels_en": [option.label_en] if option else [],
+                    "class_value": class_value,
+                    "class_n": None if suppressed or not size_class else len(answered),
+                    "suppressed": bool(size_class) and suppressed,
+                }
+            )
+        if not any(row["own"] is not None for row in rows):
+            continue
+        result.append(
+            {
+                "code": subject.code,
+                "subject": kind,
+                "type": "construct" if kind == "construct" else subject.type,
+                "title_nl": subject.label_nl if kind == "construct" else subject.text_nl,
+                "title_en": subject.label_en if kind == "construct" else subject.text_en,
+                "measure": "median" if numeric else "share",
+                "unit": "mean" if numeric else "percent",
+                "decimals": survey.DEFAULT_DECIMALS["mean" if numeric else "percent"],
+                # The own answer as it was given (a construct score: 2 decimals).
+                "own_decimals": 2 if kind == "construct" else getattr(subject, "decimals", 0) or 0,
+                "waves": rows,
+            }
+        )
+    return result

@@ -76,8 +76,8 @@ def monitor_section(request, party) -> Shown | None:
         return None
     user = request.user
     invitations = list(
-        Invitation.objects.filter(municipality=municipality)
-        .exclude(wave__status=Wave.Status.DRAFT)
+        Invitation.objects.filter(municipality=municipality, wave__is_practice=False)
+        .exclude(Wave.status_q(Wave.Status.DRAFT, prefix="wave__"))
         .select_related("wave", "municipality")
         .order_by("-wave__reference_date", "-wave__closes_on", "-pk")[:WAVES]
     )

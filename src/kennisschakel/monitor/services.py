@@ -66,21 +66,57 @@ def population_on(reference_date: datetime.date, scheme: register.SizeScheme) ->
     return rows
 
 
+def instrument_scheme(instrument) -> register.SizeScheme:
+    """The size-class scheme the instrument's definition names (its tables use its classes)."""
+    scheme = register.SizeScheme.objects.filter(
+        slug=(instrument.definition or {}).get("size_scheme", "")
+    ).first()
+    if scheme is None:
+        raise ValidationError(
+            {
+                "instrument": _(
+                    "The size classes this questionnaire uses are not in the register; "
+                    "ask the administrator to load the reference data."
+                )
+            }
+        )
+    return scheme
+
+
 @transaction.atomic
 def create_wave(values: dict, user=None) -> Wave:
-    """A wave with one invitation per municipality of its population."""
+    """A wave with one invitation per municipality of its population. Without a slug one
+    is made from the title; the size-class scheme is the instrument's. Its status follows
+    its dates from now on (``Wave.effective_status``)."""
+    from kennisschakel.core.slugs import save_with_unique_slug
+    from kennisschakel.monitor import schedule
+
+    values = dict(values)
     if values["closes_on"] < values["opens_on"]:
         raise ValidationError({"closes_on": _("The closing date lies before the opening date.")})
+    scheme = instrument_scheme(values["instrument"])
+    if values.get("size_scheme") not in (None, scheme):
+        raise ValidationError(
+            {
+                "size_scheme": _("This questionnaire uses the size classes of %(scheme)s.")
+                % {"scheme": scheme}
+            }
+        )
+    values["size_scheme"] = scheme
     wave = Wave(**values, created_by=user)
-    wave.full_clean()
-    wave.save()
+    if wave.slug:
+        wave.full_clean()
+        wave.save()
+    else:
+        wave.full_clean(exclude=["slug"])
+        save_with_unique_slug(wave, wave.title, fallback="golf")
     Invitation.objects.bulk_create(
         [
             Invitation(wave=wave, **row)
             for row in population_on(wave.reference_date, wave.size_scheme)
         ]
     )
-    notify_wave(wave)  # created open: the invited municipalities hear of it
+    schedule.announce_status(wave)  # created open (or closed): the invited hear of it
     return wave
 
 
@@ -128,14 +164,19 @@ def issue_letter_codes(wave: Wave) -> list[tuple[Invitation, str]]:
         codes.append(AccessCode(invitation=invitation, digest=code_digest(code)))
         issued.append((invitation, code))
     AccessCode.objects.bulk_create(codes)
-    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(letter_sent_at=now)
+    # Stamped as a code change: a single "new code" from a page opened before this batch
+    # is then skipped instead of replacing a code just printed (monitor/bulk.py).
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        letter_sent_at=now, codes_changed_at=now, codes_changed_by="all-letters"
+    )
     return issued
 
 
 class CodeRejected(Exception):
     """Why a code does not open the questionnaire; ``reason`` is one of 'locked' (this
     client tried too many wrong codes), 'wave_locked' (this wave is being guessed at
-    and this client already typed a wrong code), 'closed' or 'unknown'.
+    and this client already typed a wrong code), 'closed', 'revoked' (a real code of
+    this wave that was replaced or withdrawn) or 'unknown'.
     ``retry_after``: seconds until a locked-out client may try again."""
 
     def __init__(self, reason: str, retry_after: int | None = None):
@@ -236,9 +277,13 @@ def check_code(wave: Wave, code: str, client: str) -> Invitation:
                 raise CodeRejected("wave_locked", _seconds_left(attempt, now))
         access = (
             AccessCode.objects.select_related("invitation")
-            .filter(digest=code_digest(code), invitation__wave=wave, revoked_at__isnull=True)
+            .filter(digest=code_digest(code), invitation__wave=wave)
             .first()
         )
+        if access is not None and access.revoked_at is not None:
+            # A real code, replaced or withdrawn (an old letter or link): not a guess, so
+            # not counted as one; the holder is told to use the newer code.
+            raise CodeRejected("revoked")
         if access is None:
             if not failures:
                 attempt.window_started_at = now  # the first wrong code opens a window
@@ -458,6 +503,16 @@ def answer_url(wave: Wave) -> str:
     )
 
 
+def link_url(wave: Wave, code: str) -> str:
+    """The personal link for a code: opening it is typing the code (``answering.open_link``).
+    The code goes in without its dashes, so the link (and its QR code) stays short."""
+    from django.urls import reverse
+
+    return settings.KENNISSCHAKEL_SITE_URL.rstrip("/") + reverse(
+        "monitor:answer-link", args=[wave.slug, normalise_code(code)]
+    )
+
+
 def send_receipt(invitation: Invitation) -> None:
     _send(
         "monitor/email/receipt.txt",
@@ -476,7 +531,7 @@ def send_letter_emails(issued: list[tuple[Invitation, str]]) -> int:
                 "monitor/email/invitation.txt",
                 invitation.email,
                 {"invitation": invitation, "wave": invitation.wave, "code": code,
-                 "url": answer_url(invitation.wave)},
+                 "url": answer_url(invitation.wave), "link": link_url(invitation.wave, code)},
             )  # fmt: skip
             sent += 1
     return sent
@@ -548,7 +603,8 @@ def delegate(invitation: Invitation, email: str, note: str = "", client: str = "
             )
         code = issue_code(current, AccessCode.Kind.DELEGATION, email)
         context = {"invitation": current, "wave": current.wave, "code": code,
-                   "note": neutralised_note(note), "url": answer_url(current.wave)}  # fmt: skip
+                   "note": neutralised_note(note), "url": answer_url(current.wave),
+                   "link": link_url(current.wave, code)}  # fmt: skip
         _send("monitor/email/delegation.txt", email, context)
     logger.info(
         "monitor forward: invitation=%s wave=%s municipality=%s to_domain=%s client=%s",
@@ -574,7 +630,13 @@ def send_reminders(wave: Wave) -> int:
         _send(
             "monitor/email/reminder.txt",
             invitation.email,
-            {"invitation": invitation, "wave": wave, "code": code, "url": answer_url(wave)},
+            {
+                "invitation": invitation,
+                "wave": wave,
+                "code": code,
+                "url": answer_url(wave),
+                "link": link_url(wave, code),
+            },
         )
         invitation.reminded_at = timezone.now()
         invitation.save(update_fields=["reminded_at"])
@@ -582,50 +644,50 @@ def send_reminders(wave: Wave) -> int:
     return count
 
 
-def close_wave(wave: Wave) -> Wave:
-    wave.status = Wave.Status.CLOSED
-    wave.save(update_fields=["status"])
-    return wave
+def close_wave(wave: Wave, user=None) -> Wave:
+    """Close now, before the closing date (recorded; see ``schedule.set_override``)."""
+    from kennisschakel.monitor import schedule
+
+    return schedule.set_override(wave, Wave.Status.CLOSED, user)
 
 
 # --------------------------------------------------------------------------- notifications
 
 
-def notify_wave(wave: Wave) -> None:
+def notify_wave(wave: Wave, status: str | None = None) -> None:
     """In-app notifications for the people of the invited municipalities: an open wave
     invites those that have not submitted, a closed one has results for all invited.
-    Once per wave and event (the key), however often the wave is saved."""
+    Called once per wave and status by ``schedule.announce_status``; the key makes a
+    repeat a no-op for anyone notified already."""
     from django.urls import reverse
 
     from kennisschakel.notifications import services as notifications
     from kennisschakel.notifications.models import Kind as NotificationKind
 
+    if wave.is_practice:  # fictitious answers: nobody is invited, nobody has results
+        return
+    status = status or wave.effective_status()
     invited = Invitation.objects.filter(wave_id=wave.pk, municipality__isnull=False)
-    if wave.status == Wave.Status.OPEN:
+    if status == Wave.Status.OPEN:
         kind, route = NotificationKind.MONITOR_INVITATION, "monitor:answer-start"
         invited = invited.filter(submitted_at__isnull=True)
-    elif wave.status == Wave.Status.CLOSED:
+    elif status == Wave.Status.CLOSED:
         kind, route = NotificationKind.MONITOR_RESULTS, "monitor:where-we-stand"
     else:
         return
     notifications.notify(
         kind,
         invited.values("municipality__organisation_id"),
-        key=f"monitor:{wave.pk}:{wave.status}",
+        key=f"monitor:{wave.pk}:{status}",
         subject=wave.title,
         url=reverse(route, args=[wave.slug]),
     )
 
 
-def _wave_status_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
-    # The wave's status changes through save(update_fields=["status"]) (close_wave, the
-    # organiser's status form); other saves of a wave notify nobody.
-    if not created and update_fields and "status" in update_fields:
-        notify_wave(instance)
-
-
 def connect_notifications() -> None:
-    """Called from MonitorConfig.ready()."""
-    from django.db.models.signals import post_save
+    """Called from MonitorConfig.ready(): the status follows the dates, so the "opened" /
+    "closed" notifications come from the hourly worker pass, the first page after the
+    date, or the facilitator's override (schedule.py), each sent once."""
+    from kennisschakel.monitor import schedule
 
-    post_save.connect(_wave_status_saved, sender=Wave, dispatch_uid="monitor-wave-notify")
+    schedule.connect()

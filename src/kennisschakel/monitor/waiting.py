@@ -28,15 +28,15 @@ def _invitations(user, today: datetime.date):
     results_since = today - datetime.timedelta(
         days=getattr(settings, "MONITOR_RESULTS_ACCESS_DAYS", 365)
     )
-    open_now = Q(
-        wave__status=Wave.Status.OPEN,
-        wave__opens_on__lte=today,
-        wave__closes_on__gte=today,
-        submitted_at__isnull=True,
+    open_now = Wave.status_q(Wave.Status.OPEN, today, prefix="wave__") & Q(
+        submitted_at__isnull=True
     )
-    results = Q(wave__status=Wave.Status.CLOSED, wave__closes_on__gte=results_since)
+    results = Wave.status_q(Wave.Status.CLOSED, today, prefix="wave__") & Q(
+        wave__closes_on__gte=results_since
+    )
     return Invitation.objects.filter(
-        Q(municipality__organisation_id=user.organisation_id) & (open_now | results)
+        Q(municipality__organisation_id=user.organisation_id) & (open_now | results),
+        wave__is_practice=False,  # fictitious answers are nobody's invitation or result
     )
 
 
@@ -49,7 +49,7 @@ def _may_act(user) -> bool:
 
 
 def monitor_for_us(user, since) -> Part:
-    today = datetime.date.today()
+    today = Wave.today()
     invitations = list(
         _invitations(user, today).select_related("wave").order_by("-wave__closes_on")[:20]
     )
@@ -57,7 +57,7 @@ def monitor_for_us(user, since) -> Part:
     rows, waiting = [], 0
     for invitation in invitations:
         wave = invitation.wave
-        if wave.status == Wave.Status.OPEN:
+        if wave.effective_status(today) == Wave.Status.OPEN:
             waiting += 1
             rows.append(
                 Row(
@@ -78,7 +78,7 @@ def monitor_for_us(user, since) -> Part:
                     title=wave.title,
                     url=reverse("monitor:where-we-stand", args=[wave.slug]),
                     detail=_("Closed on %(date)s: see where your municipality stands.")
-                    % {"date": date_format(wave.closes_on, "j F Y")},
+                    % {"date": date_format(wave.closing_day(), "j F Y")},
                     new=new,
                 )
             )
@@ -93,8 +93,8 @@ def monitor_for_us(user, since) -> Part:
 def count_monitor(user, since) -> int:
     if not _may_act(user):
         return 0
-    today = datetime.date.today()
-    new_results = Q(wave__status=Wave.Status.OPEN)
+    today = Wave.today()
+    new_results = Wave.status_q(Wave.Status.OPEN, today, prefix="wave__")
     if since:
         new_results |= Q(wave__closes_on__gte=since.date())
     return _invitations(user, today).filter(new_results).count()
@@ -102,7 +102,8 @@ def count_monitor(user, since) -> int:
 
 def waves_we_run(user, since) -> Part:
     waves = (
-        Wave.objects.filter(status=Wave.Status.OPEN)
+        Wave.objects.open_on()
+        .filter(is_practice=False)
         .annotate(
             invited=Count("invitations"),
             submitted=Count("invitations", filter=Q(invitations__submitted_at__isnull=False)),

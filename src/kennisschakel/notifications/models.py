@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     ADOPTION_REPORTED = "adoption_reported", _("adoption of a practice")
     MONITOR_INVITATION = "monitor_invitation", _("monitor invitation")
     MONITOR_RESULTS = "monitor_results", _("monitor results")
+    NEW_SUGGESTIONS = "new_suggestions", _("new suggestions for a question")
 
 
 #: The sentence for each kind; %(actor)s is the organisation that acted (may be empty for
@@ -40,6 +41,7 @@ SENTENCES = {
     Kind.ADOPTION_REPORTED: _("%(actor)s reported what it did with your practice"),
     Kind.MONITOR_INVITATION: _("Your municipality is invited to answer a monitor questionnaire"),
     Kind.MONITOR_RESULTS: _("The results of a monitor your municipality was invited to are ready"),  # noqa: E501
+    Kind.NEW_SUGGESTIONS: _("New suggestions for your question"),
 }
 
 

@@ -201,14 +201,16 @@ def send_digest(user_id: int, now: datetime.datetime | None = None) -> bool:
         )  # noqa: E501
         if not claim.update(last_digest_at=now):
             return False
-        subject, body = render_digest(preference, rows, total)
+        subject, body = render_digest(preference, rows, total, first=previous is None)
         queue_email(subject, body, [preference.user.email])  # sent by the worker after commit
     return True
 
 
 def render_digest(
-    preference: DigestPreference, rows: list[Notification], total: int
-) -> tuple[str, str]:  # noqa: E501
+    preference: DigestPreference, rows: list[Notification], total: int, first: bool = False
+) -> tuple[str, str]:
+    """The digest's subject and body; ``first``: no digest went out before, so the email
+    speaks of the past day or week instead of "since your previous digest"."""
     site = settings.KENNISSCHAKEL_SITE_URL.rstrip("/")
     with translation.override(preference.language or settings.LANGUAGE_CODE):
         subject = ngettext(
@@ -227,6 +229,7 @@ def render_digest(
                 "total": total,
                 "more": total - len(rows),
                 "daily": preference.frequency == Frequency.DAILY,
+                "first": first,
                 "list_url": site + reverse("notifications:list"),
                 "account_url": site + reverse("accounts:profile"),
             },

@@ -17,15 +17,22 @@ Each module's docstring documents its rules.
 
 from .analysis import (
     DEFAULT_DECIMALS,
+    DEFAULT_ROUNDING,
     MIN_CELL,
+    ROUNDING_RULES,
     TOTAL,
+    Detection,
     Group,
     Respondent,
     Row,
     Table,
     analyse,
     compare_waves,
+    detect_rounding,
+    mean_reproduced,
+    percent_reproduced,
     response_table,
+    round_as,
     round_half_up,
 )
 from .answers import (
@@ -77,4 +84,11 @@ __all__ = [
     "progress",
     "response_table",
     "round_half_up",
+    "round_as",
+    "detect_rounding",
+    "percent_reproduced",
+    "mean_reproduced",
+    "Detection",
+    "DEFAULT_ROUNDING",
+    "ROUNDING_RULES",
 ]

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from kennisschakel.core.background.models import OutgoingEmail
@@ -36,6 +37,11 @@ STALE_SENDING_SECONDS = 15 * 60
 LOST_AFTER_SECONDS = 60
 
 Status = OutgoingEmail.Status
+
+#: Sent when the mail server refuses every recipient for good (SMTP 5xx on RCPT TO):
+#: ``recipients`` (the refused addresses) and ``reason``. The row is then 'failed' at
+#: once -- retrying cannot help -- and apps record the bounce (monitor/bulk.py).
+email_refused = Signal()
 
 
 def max_attempts() -> int:
@@ -118,6 +124,10 @@ def send_queued(email_id: int) -> str:
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
         message_for(email).send()
+    except smtplib.SMTPRecipientsRefused as error:
+        if error.recipients and all(code >= 500 for code, _msg in error.recipients.values()):
+            return _refused(email, error)
+        return _after_failure(email, error)
     except (smtplib.SMTPException, OSError) as error:
         return _after_failure(email, error)
     except Exception as error:
@@ -136,6 +146,16 @@ def _finish(email: OutgoingEmail, status: str, **changes) -> None:
     OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENDING).update(
         status=status, **changes
     )
+
+
+def _refused(email: OutgoingEmail, error: smtplib.SMTPRecipientsRefused) -> str:
+    """A permanent refusal: failed now, and the refused addresses are announced."""
+    reason = _describe(error)
+    logger.warning("email %s refused for good: %s", email.pk, reason)
+    _finish(email, Status.FAILED, last_error=reason, body="", task_id="")
+    refused = [str(address) for address in error.recipients]
+    email_refused.send(sender=OutgoingEmail, recipients=refused, reason=reason)
+    return "failed"
 
 
 def _after_failure(email: OutgoingEmail, error: BaseException) -> str:

@@ -19,6 +19,7 @@ from kennisschakel.knowledge.models import Adoption, Attachment, Practice
 from kennisschakel.matching.models import Introduction, Offer, Question
 from kennisschakel.monitor.demo import DEMO_WAVE
 from kennisschakel.monitor.models import Invitation, Wave
+from kennisschakel.monitor.practice import PRACTICE_WAVE
 from kennisschakel.partnerships.loaders import DATA_FILE as PARTNERSHIPS_FILE
 from kennisschakel.partnerships.models import (
     ActivitySide,
@@ -74,7 +75,10 @@ def real_content() -> list[str]:
             "exchange activities",
             ExchangeActivity.objects.exclude(synthetic()).exclude(slug__in=demo_activities),
         ),
-        ("monitor waves", Wave.objects.exclude(synthetic()).exclude(slug=DEMO_WAVE)),
+        (
+            "monitor waves",
+            Wave.objects.exclude(synthetic()).exclude(slug__in=[DEMO_WAVE, PRACTICE_WAVE]),
+        ),
         (
             "answers in the demo wave",
             Invitation.objects.filter(wave__slug=DEMO_WAVE).exclude(answers={}),

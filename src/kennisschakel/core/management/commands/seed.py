@@ -7,6 +7,7 @@ from kennisschakel.core.demo import load_demo_contacts, load_demo_data
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.monitor.demo import load_demo_wave
 from kennisschakel.monitor.instruments import load_instruments
+from kennisschakel.monitor.practice import load_practice_wave
 from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 
@@ -66,6 +67,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  monitor demo wave '{wave}': access code for Enschede {code}"
                 f" (shown once) at /monitor/{wave.slug}/"
+            )
+        # A closed wave with FICTITIOUS answers, so the report shows figures (one line,
+        # only when it is made; monitor/practice.py).
+        practice = load_practice_wave()
+        if practice and practice[1]:
+            self.stdout.write(
+                f"  monitor practice wave '{practice[0]}': {practice[1]} fictitious responses"
+                f" at /monitor/golven/{practice[0].slug}/"
             )
         self._indexes()
 

@@ -61,17 +61,23 @@
     box.className = "save-status" + (isError ? " error" : "");
   }
 
-  function progress(answered, asked) {
-    // Keep the progress indicator true as answers are saved: "n of m questions answered".
+  function progress(shown) {
+    // Keep the progress indicator true as answers are saved: the server counts blocks
+    // ("Stap 2 van ongeveer 12"), so routing never makes it jump back.
     var bar = document.getElementById("survey-progress-bar");
-    if (!bar || typeof answered !== "number") return;
-    bar.max = asked;
-    bar.value = answered;
-    var label = document.querySelector("label[for=survey-progress-bar]");
-    var count = 0;
-    label.textContent = label.textContent.replace(/\d+/g, function (number) {
-      count += 1;
-      return count === 1 ? String(answered) : count === 2 ? String(asked) : number;
+    if (!bar || !shown || typeof shown.percent !== "number") return;
+    bar.value = shown.percent;
+    var label = document.getElementById("survey-progress-label");
+    if (label && shown.label) label.textContent = shown.label;
+    var percent = document.getElementById("survey-progress-percent");
+    if (percent && shown.percent_label) percent.textContent = shown.percent_label;
+    (shown.steps || []).forEach(function (step) {
+      // A page that routing now passes by (or may open again) says so at once.
+      var item = document.querySelector(".survey-step[data-step='" + step.code + "']");
+      if (!item) return;
+      item.className = "survey-step survey-step-" + step.state;
+      var note = item.querySelector(".step-note");
+      if (note) note.textContent = step.note ? "(" + step.note + ")" : "";
     });
   }
 
@@ -135,6 +141,7 @@
   }
 
   function queue(code) {
+    if (!url) return;  // the facilitator's preview: routing only, nothing is saved
     pending[code] = true;
     edits[code] = (edits[code] || 0) + 1;
     remember(code);
@@ -156,7 +163,7 @@
     attempt = 0;
     var errors = data.errors || {};
     var saved = data.saved || [];
-    progress(data.answered, data.asked);
+    progress(data.progress);
     Object.keys(sent).forEach(function (code) {
       var current = edits[code] === sent[code];  // not changed again while it was on its way
       if (errors[code] || response.ok || saved.indexOf(code) >= 0) {
@@ -219,6 +226,7 @@
     // Answers this tab typed but the server never confirmed (a reload, or back from the
     // "briefly unavailable" page) come back into the form and are sent again; those the
     // server has meanwhile (a page sent with its button) are dropped.
+    if (!url) return;
     var kept = stored();
     Object.keys(kept).forEach(function (code) {
       if (sameAnswer(kept[code], saved[code])) { forget(code); return; }
@@ -253,4 +261,18 @@
   });
   restore();
   route();
+
+  // A link from the review page ("…#q-code") lands on the question: focus its first
+  // field, so keyboard and screen-reader users are there too, not just the scroll.
+  function focusLinkedQuestion() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target || !form.contains(target) || target.hidden) return;
+    var field = target.matches("input, textarea, select") ? target
+      : target.querySelector("input:not([type=hidden]), textarea, select");
+    if (field) field.focus();
+  }
+  // After the load: the browser's own scroll to the fragment would take the focus away.
+  window.addEventListener("load", function () { setTimeout(focusLinkedQuestion, 0); });
+  window.addEventListener("hashchange", focusLinkedQuestion);
 })();
