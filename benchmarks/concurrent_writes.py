@@ -133,13 +133,13 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from kennisschakel import survey  # noqa: E402
+from kennisschakel.engines import survey  # noqa: E402
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES  # noqa: E402
 from kennisschakel.monitor import services  # noqa: E402
 from kennisschakel.monitor.instruments import load_instruments  # noqa: E402
 from kennisschakel.monitor.models import AccessCode, Instrument, Invitation, Wave  # noqa: E402
 from kennisschakel.register import loaders  # noqa: E402
 from kennisschakel.register.models import SizeScheme  # noqa: E402
-from kennisschakel.survey.instrument import MULTIPLE_TYPES  # noqa: E402
 
 ONE_MUNICIPALITY = "GM0153"  # Enschede
 

@@ -71,7 +71,7 @@ def child(mode: str, directory: str) -> None:
     """Run as a fresh process: open (after) or build (before), answer, report, then wait
     for a line on stdin so that a second process can be measured next to this one."""
     started = time.perf_counter()
-    from kennisschakel.matchengine import Matcher
+    from kennisschakel.engines.matching import Matcher
 
     imported = time.perf_counter()
     with open(Path(directory) / INPUTS, "rb") as handle:
@@ -260,7 +260,7 @@ def main() -> None:
     with open(directory / "candidates.pickle", "wb") as handle:
         pickle.dump(candidates, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
-    from kennisschakel.matchengine import Matcher
+    from kennisschakel.engines.matching import Matcher
 
     started = time.perf_counter()
     matcher = Matcher(candidates)

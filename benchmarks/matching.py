@@ -1,4 +1,4 @@
-"""Benchmark of the matching engine (kennisschakel.matchengine) on SYNTHETIC candidates.
+"""Benchmark of the matching engine (kennisschakel.engines.matching) on SYNTHETIC candidates.
 
 Everything ranked here is generated, not real, with seeded RNGs so every run builds
 the same world; nothing is written anywhere and ``make run`` never loads it:
@@ -38,7 +38,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kennisschakel.matchengine import Asker, Candidate, Matcher, Query  # noqa: E402
+from kennisschakel.engines.matching import Asker, Candidate, Matcher, Query  # noqa: E402
 
 REGISTER_DATA = ROOT / "src" / "kennisschakel" / "register" / "data"
 REGIONS = ["west-europa", "midden-zuidoost-europa", "europese-niet-eu", "het-zuiden", "overig"]

@@ -61,7 +61,8 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from kennisschakel import survey  # noqa: E402
+from kennisschakel.engines import survey  # noqa: E402
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES  # noqa: E402
 from kennisschakel.monitor import reporting, services  # noqa: E402
 from kennisschakel.monitor.imports import (  # noqa: E402
     answers_to_row,
@@ -74,7 +75,6 @@ from kennisschakel.monitor.instruments import load_instruments  # noqa: E402
 from kennisschakel.monitor.models import Instrument, Wave  # noqa: E402
 from kennisschakel.register import loaders  # noqa: E402
 from kennisschakel.register.models import SizeScheme  # noqa: E402
-from kennisschakel.survey.instrument import MULTIPLE_TYPES  # noqa: E402
 
 YEARS = range(2016, 2026)
 DECIMAL = re.compile(r"-?\d+\.\d+")

@@ -115,7 +115,7 @@ def setup_django(directory: Path) -> None:
 
 
 def synthetic_answer(question, rng: random.Random):
-    from kennisschakel.survey.instrument import MULTIPLE_TYPES
+    from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES
 
     if question.code == "heeft_beleid":
         return "ja" if rng.random() < 0.77 else "nee"

@@ -46,7 +46,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kennisschakel.reciprocity import (  # noqa: E402
+from kennisschakel.engines.reciprocity import (  # noqa: E402
     Activity,
     Flow,
     all_balances,

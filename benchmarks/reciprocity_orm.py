@@ -65,9 +65,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from reciprocity import DIRECTIONS, PERIOD, generate  # noqa: E402  (benchmarks/reciprocity.py)
 
+from kennisschakel.engines.reciprocity import all_balances_columnar  # noqa: E402
 from kennisschakel.partnerships import balances  # noqa: E402
 from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity  # noqa: E402
-from kennisschakel.reciprocity import all_balances_columnar  # noqa: E402
 from kennisschakel.register import loaders  # noqa: E402
 from kennisschakel.register.models import Country, ForeignPlace, Municipality  # noqa: E402
 

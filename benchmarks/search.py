@@ -1,4 +1,4 @@
-"""Benchmark of the Dutch search engine (kennisschakel.text) on SYNTHETIC practices.
+"""Benchmark of the Dutch search engine (kennisschakel.engines.text) on SYNTHETIC practices.
 
 The documents are generated, not real: random sentences from a few hundred
 Dutch municipal-policy words (compounds included), with a seeded RNG so every
@@ -32,7 +32,7 @@ if "--tree" in sys.argv:
     ROOT = Path(sys.argv[sys.argv.index("--tree") + 1]).resolve()
 sys.path.insert(0, str(ROOT / "src"))
 
-from kennisschakel.text.search import Document, SearchIndex  # noqa: E402
+from kennisschakel.engines.text.search import Document, SearchIndex  # noqa: E402
 
 
 def word_list(text: str) -> list[str]:

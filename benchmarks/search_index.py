@@ -121,7 +121,7 @@ def synthetic_fields(rng, words, weights, sizes) -> dict[str, list[str]]:
 
 def corpus(count: int, seed: int = 20261202):
     """(id, per-field term counts, facets, sort key) for ``count`` synthetic practices."""
-    from kennisschakel.text.search import LENGTH_KEY, SearchIndex
+    from kennisschakel.engines.text.search import LENGTH_KEY, SearchIndex
 
     analyser = SearchIndex()
     words, weights = demo_vocabulary()
@@ -180,8 +180,8 @@ def query_mix(count: int = 300, seed: int = 7) -> list[tuple[str, dict]]:
 def worker(mode: str, path: str) -> None:
     """Runs in a child process: open (or build) the index, answer, report, wait."""
     started = time.perf_counter()
-    from kennisschakel.text.index_store import IndexStore
-    from kennisschakel.text.search import SearchIndex
+    from kennisschakel.engines.text.index_store import IndexStore
+    from kennisschakel.engines.text.search import SearchIndex
 
     imported = time.perf_counter()
     analyser = SearchIndex().analyzer
@@ -276,8 +276,8 @@ def main() -> None:
     parser.add_argument("--no-rebuild", action="store_true", help="skip today's per-process build")
     args = parser.parse_args()
 
-    from kennisschakel.text.index_store import IndexStore
-    from kennisschakel.text.search import SearchIndex
+    from kennisschakel.engines.text.index_store import IndexStore
+    from kennisschakel.engines.text.search import SearchIndex
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="search-index-bench-"))
     work.mkdir(parents=True, exist_ok=True)

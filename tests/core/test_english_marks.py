@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from kennisschakel.matchengine.model import Reason
+from kennisschakel.engines.matching.model import Reason
 from kennisschakel.matching import explain, services
 from kennisschakel.matching.models import Question
 from kennisschakel.register.models import Organisation

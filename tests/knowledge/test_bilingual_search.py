@@ -60,7 +60,7 @@ def test_without_translation_most_of_these_questions_miss(monkeypatch):
     """The baseline the translation is measured against: the same questions searched as
     typed (the engine directly, with its per-concept translation hook switched off) find
     the practice in the top three far less often."""
-    from kennisschakel.text import query
+    from kennisschakel.engines.text import query
 
     monkeypatch.setattr(query, "translations", lambda words: [])
     practice_search.search("")  # opens the index
@@ -122,7 +122,7 @@ def test_english_summary_matches_translated_words_with_the_concept_hook(make_pra
     English words, an English summary matches the question's words as typed while Dutch
     texts still match their translations."""
     import kennisschakel.knowledge.search as adapter
-    from kennisschakel.text import bilingual, query
+    from kennisschakel.engines.text import bilingual, query
 
     practice = english_summary_practice(make_practice)
     monkeypatch.setattr(query, "translations", bilingual.dutch_translations)
@@ -144,7 +144,7 @@ def test_english_summary_matches_a_translated_question_with_the_two_way_hook(
     """The adapter as shipped turns the question into Dutch; with the two-way hook
     (bilingual.translations) plugged into query parsing, the Dutch words bring their
     English back, so the English summary is found as well."""
-    from kennisschakel.text import bilingual, query
+    from kennisschakel.engines.text import bilingual, query
 
     practice = english_summary_practice(make_practice)
     with translation.override("en"):

@@ -256,8 +256,8 @@ def test_rebuild_command(capsys):
 
 @pytest.mark.django_db
 def test_an_index_of_another_database_or_from_the_future_is_not_used(tmp_path):
+    from kennisschakel.engines.text.search import SearchIndex
     from kennisschakel.knowledge.search import database_identity
-    from kennisschakel.text.search import SearchIndex
 
     published = Practice.objects.published().count()
     store = PracticeSearch(tmp_path).store

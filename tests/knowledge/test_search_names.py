@@ -5,10 +5,10 @@ analysed again when the index is built."""
 
 import pytest
 
+from kennisschakel.engines.text.search import ANALYSIS_KEY
 from kennisschakel.knowledge.index_build import rebuild
 from kennisschakel.knowledge.models import Practice
 from kennisschakel.knowledge.search import practice_search, protected_names, shared_analyzer
-from kennisschakel.text.search import ANALYSIS_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -57,9 +57,9 @@ def test_an_index_analysed_otherwise_keeps_answering_and_the_worker_rebuilds_it(
 
     from django_tasks_db.models import DBTaskResult
 
+    from kennisschakel.engines.text.search import MANIFEST
     from kennisschakel.knowledge.health import search_index_check
     from kennisschakel.knowledge.tasks import rebuild_search_index
-    from kennisschakel.text.search import MANIFEST
 
     practice = make_practice(title="Taalcafé voor nieuwkomers", summary="Een taalcafé.")
     assert practice.slug in slugs(practice_search.search("taalcafé", limit=5))

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from kennisschakel.engines.text.folding import fold
 from kennisschakel.matching import adapter, evaluation, services
 from kennisschakel.matching.evaluation import (
     EvaluationDataError,
@@ -24,7 +25,6 @@ from kennisschakel.matching.evaluation import (
     violations,
 )
 from kennisschakel.register.models import ForeignPlace, Municipality
-from kennisschakel.text.folding import fold
 
 ISSUE_12_TYPES = ("place_name", "long_question", "english", "name_fragment", "already_partner")
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from kennisschakel import matchengine
+from kennisschakel.engines import matching as matchengine
 from kennisschakel.matching import match_index, services
 from kennisschakel.matching.health import match_index_check
 from kennisschakel.matching.index_changes import current_seq
@@ -45,7 +45,7 @@ def _database_url() -> str:
 OTHER_PROCESS = """
 import json, django
 django.setup()
-from kennisschakel import matchengine
+from kennisschakel.engines import matching as matchengine
 from kennisschakel.matching import adapter, match_index
 found = adapter.matcher().match(matchengine.Query(text={question!r}, limit=20))
 print(json.dumps({{"generation": match_index._STATE.generation,

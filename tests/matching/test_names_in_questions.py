@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kennisschakel.matchengine.entities import filler_words
+from kennisschakel.engines.matching.entities import filler_words
 from kennisschakel.matching import adapter, services
 from kennisschakel.register.models import Municipality
 

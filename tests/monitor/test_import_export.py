@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 from kennisschakel.monitor import services
 from kennisschakel.monitor.imports import (
     ImportRejected,

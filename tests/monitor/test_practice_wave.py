@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 from kennisschakel.monitor import practice, reporting, services
 from kennisschakel.monitor.imports import ImportRejected, export_csv, export_xlsx, import_responses
 from kennisschakel.monitor.instruments import load_instruments

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kennisschakel.survey import load_instrument
-from kennisschakel.survey.wording import condition_words, only_if
-from tests.survey.builders import block, instrument, opts, q
+from kennisschakel.engines.survey import load_instrument
+from kennisschakel.engines.survey.wording import condition_words, only_if
+from tests.engines.survey.builders import block, instrument, opts, q
 
 # --------------------------------------------------------------------------- words (no Django)
 

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from kennisschakel.survey import load_instrument
-from kennisschakel.survey.steps import SKIPPED, TODO, block_progress
-from tests.survey.builders import block, instrument, opts, q
+from kennisschakel.engines.survey import load_instrument
+from kennisschakel.engines.survey.steps import SKIPPED, TODO, block_progress
+from tests.engines.survey.builders import block, instrument, opts, q
 
 
 def routed():

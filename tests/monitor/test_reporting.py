@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 from kennisschakel.monitor import charts, published, reporting, services
 from kennisschakel.monitor.instruments import load_instruments
 from kennisschakel.monitor.models import Instrument, Wave

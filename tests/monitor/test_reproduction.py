@@ -39,7 +39,9 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey import round_half_up
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES
 from kennisschakel.monitor import published as published_module
 from kennisschakel.monitor import services
 from kennisschakel.monitor.imports import ImportRejected, import_responses
@@ -52,8 +54,6 @@ from kennisschakel.monitor.reporting import (
     wave_report,
 )
 from kennisschakel.register.models import SizeScheme
-from kennisschakel.survey import round_half_up
-from kennisschakel.survey.instrument import MULTIPLE_TYPES
 
 pytestmark = pytest.mark.django_db
 

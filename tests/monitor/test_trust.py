@@ -15,8 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from kennisschakel import survey
 from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.engines import survey
 from kennisschakel.monitor import imports, services
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation
 from tests.background import run_queued_tasks
@@ -420,8 +420,8 @@ def test_malformed_json_and_slugs_through_the_api_are_4xx(wave):
 def test_numbers_beyond_json_range_are_refused_even_without_a_maximum():
     import copy
 
+    from kennisschakel.engines.survey.instrument import load_instrument
     from kennisschakel.monitor.models import Instrument
-    from kennisschakel.survey.instrument import load_instrument
 
     definition = copy.deepcopy(Instrument.objects.get(slug="gib").definition)
     for block in definition["blocks"]:

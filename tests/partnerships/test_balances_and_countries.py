@@ -8,7 +8,7 @@ import yaml
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from kennisschakel import reciprocity
+from kennisschakel.engines import reciprocity
 from kennisschakel.partnerships import balances, loaders, services
 from kennisschakel.partnerships.models import (
     ExchangeActivity,

@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 
 from kennisschakel.core.health import register
-from kennisschakel.text.analysis import ANALYSIS_VERSION
+from kennisschakel.engines.text.analysis import ANALYSIS_VERSION
 
 DEFAULT_MAX_CHANGES = 5000
 

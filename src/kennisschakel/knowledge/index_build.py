@@ -6,6 +6,8 @@ merges the changes since the newest saved index into a new one. Slow work: runs 
 import json
 import time
 
+from kennisschakel.engines.text.index_store import IndexStore
+from kennisschakel.engines.text.search import MANIFEST, SearchIndex
 from kennisschakel.knowledge.index_changes import current_seq
 from kennisschakel.knowledge.models import SearchIndexChange, SearchIndexState
 from kennisschakel.knowledge.search import (
@@ -15,8 +17,6 @@ from kennisschakel.knowledge.search import (
     index_store,
     shared_analyzer,
 )
-from kennisschakel.text.index_store import IndexStore
-from kennisschakel.text.search import MANIFEST, SearchIndex
 
 
 def saved_meta(store: IndexStore, generation: str) -> dict:

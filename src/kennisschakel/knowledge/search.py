@@ -1,7 +1,8 @@
 """Adapter between the practices in the database and the Dutch search engine.
 
-The index is built once and saved on disk (:class:`kennisschakel.text.index_store.IndexStore`
-under ``settings.KENNISSCHAKEL_INDEX_DIR``/practices): every worker process maps the
+The index is built once and saved on disk
+(:class:`kennisschakel.engines.text.index_store.IndexStore` under
+``settings.KENNISSCHAKEL_INDEX_DIR``/practices): every worker process maps the
 same files, so opening costs milliseconds and the memory is shared through the page
 cache. The database stays the single source of truth:
 
@@ -14,7 +15,7 @@ cache. The database stays the single source of truth:
 
 Proper names are protected (issue 12): the names of municipalities, organisations,
 provinces, countries and places abroad in the register, and the parts of the world in
-``text/data/region_names.txt``, are never split into parts and a name of several words
+``engines/text/data/region_names.txt``, are never split into parts and a name of several words
 is one term, so *wijk* finds no *Waalwijk* and *Wijk bij Duurstede* no text that merely
 says *wijk*. The names are read from the register when a process first analyses a text
 and again when an index is built; practices analysed under other names (or an older
@@ -47,17 +48,17 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
 
+from kennisschakel.engines.text.analysis import DutchAnalyzer
+from kennisschakel.engines.text.bilingual import translate_query
+from kennisschakel.engines.text.index_store import IndexStore
+from kennisschakel.engines.text.lexicon import read_word_list
+from kennisschakel.engines.text.search import SearchIndex, is_current, merge_fields
+from kennisschakel.engines.text.snippets import highlight
 from kennisschakel.knowledge.index_changes import current_seq
 from kennisschakel.knowledge.models import Adoption, Practice, SearchIndexChange
 from kennisschakel.knowledge.rendering import plain_text
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
-from kennisschakel.text.analysis import DutchAnalyzer
-from kennisschakel.text.bilingual import translate_query
-from kennisschakel.text.index_store import IndexStore
-from kennisschakel.text.lexicon import read_word_list
-from kennisschakel.text.search import SearchIndex, is_current, merge_fields
-from kennisschakel.text.snippets import highlight
 
 logger = logging.getLogger(__name__)
 
@@ -427,7 +428,7 @@ class PracticeSearch:
         docstring). ``strong_only``: only those ("all words"). ``correct_spelling``:
         suggest a corrected query, and search it instead when the query as typed finds
         no strong match while the corrected one does (``corrected_from``)."""
-        # An English question searches the Dutch texts in Dutch (text/bilingual.py): always
+        # An English question searches the Dutch texts in Dutch (engines/text/bilingual.py): always
         # with the interface in English, otherwise only when it reads as English.
         translated = translate_query(query, translation.get_language())
         query = translated.text

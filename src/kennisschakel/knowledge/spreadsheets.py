@@ -18,12 +18,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.engines.text.folding import fold
 from kennisschakel.knowledge.forms import PracticeForm
 from kennisschakel.knowledge.models import Maturity, Practice, TransferCategory
 from kennisschakel.knowledge.services import save_practice
 from kennisschakel.knowledge.uploads import check_zip_archive
 from kennisschakel.register.models import Organisation, PolicyDomain
-from kennisschakel.text.folding import fold
 
 # column → (form field, label for messages)
 COLUMNS = {

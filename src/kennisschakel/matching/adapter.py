@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import translation
 
-from kennisschakel import matchengine
+from kennisschakel.engines import matching as matchengine
+from kennisschakel.engines.matching.entities import NameTable
+from kennisschakel.engines.text.folding import is_latin
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice
-from kennisschakel.matchengine.entities import NameTable
 from kennisschakel.matching.models import Offer, Question
 from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
 from kennisschakel.register import models as register
 from kennisschakel.register.services import size_schemes
-from kennisschakel.text.folding import is_latin
 
 SIZE_SCHEME = "gib2009"
 NETWORK_TYPES = {"network", "knowledge_platform", "association"}

@@ -1,7 +1,7 @@
 """One sentence per contributing signal, in the user's language (Dutch by default).
 
-The engine (:mod:`kennisschakel.matchengine`) says *which* signals contributed and with
-what (a :class:`~kennisschakel.matchengine.Reason`: a code and its params); this module
+The engine (:mod:`kennisschakel.engines.matching`) says *which* signals contributed and with
+what (a :class:`~kennisschakel.engines.matching.Reason`: a code and its params); this module
 words them. It never adds a sentence for a signal that did not contribute, because it
 only words the reasons it is given.
 """

@@ -66,7 +66,7 @@ class CountryChoicesField(forms.Field):
         self.countries_by_iso = {}
 
     def set_choices(self):
-        from kennisschakel.text.folding import fold_words
+        from kennisschakel.engines.text.folding import fold_words
 
         countries = list(Country.objects.select_related("world_region"))
         self.countries_by_iso = {country.iso2: country for country in countries}

@@ -2,9 +2,9 @@
 current from the change log.
 
 * **Build** (:func:`rebuild`): every candidate from the database
-  (``adapter.build_candidates``) into a :class:`~kennisschakel.matchengine.Matcher`,
+  (``adapter.build_candidates``) into a :class:`~kennisschakel.engines.matching.Matcher`,
   saved as a new generation under ``KENNISSCHAKEL_INDEX_DIR/matcher`` and published
-  atomically (:class:`~kennisschakel.text.index_store.IndexStore`: a ``current``
+  atomically (:class:`~kennisschakel.engines.text.index_store.IndexStore`: a ``current``
   symlink replaced in one step; a reader keeps the generation it opened). Runs as the
   task ``rebuild_match_index`` on the "index" queue, by ``kennisschakel
   rebuild_match_index`` and at the end of ``seed``; never inside a web request.
@@ -30,12 +30,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from kennisschakel import matchengine
-from kennisschakel.matchengine.persist import StaleIndex
+from kennisschakel.engines import matching as matchengine
+from kennisschakel.engines.matching.persist import StaleIndex
+from kennisschakel.engines.text.index_store import IndexStore
 from kennisschakel.matching import adapter, index_changes
 from kennisschakel.matching.models import MatchIndexChange
 from kennisschakel.partnerships.models import PartnershipPartner
-from kennisschakel.text.index_store import IndexStore
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def shared_analyzer():
     An opened matcher brings its own, over the lexicon saved with it."""
     global _ANALYZER
     if _ANALYZER is None:
-        from kennisschakel.text.analysis import DutchAnalyzer
+        from kennisschakel.engines.text.analysis import DutchAnalyzer
 
         _ANALYZER = DutchAnalyzer()
     return _ANALYZER
@@ -299,8 +299,8 @@ def status() -> dict:
     """For ``GET /health`` and the command: the generation on disk, how many logged
     changes it lacks (each process holds those in memory), and its age. Cheap: a
     readlink, one small JSON file, two indexed queries."""
-    from kennisschakel.matchengine.persist import weights_digest
-    from kennisschakel.matchengine.store import RECORD_FORMAT, read_manifest
+    from kennisschakel.engines.matching.persist import weights_digest
+    from kennisschakel.engines.matching.store import RECORD_FORMAT, read_manifest
 
     store = index_store()
     name = store.current()

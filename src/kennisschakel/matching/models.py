@@ -1,6 +1,6 @@
 """Questions and offers (*kennisvraag*, *kennisaanbod*) and introductions between them.
 
-The ranking itself is the plain engine :mod:`kennisschakel.matchengine`; these models
+The ranking itself is the plain engine :mod:`kennisschakel.engines.matching`; these models
 keep what a municipality asked or offered and the introductions it requested.
 """
 

@@ -12,17 +12,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kennisschakel import matchengine
 from kennisschakel.accounts.models import Role, User
 from kennisschakel.accounts.permissions import can_create
 from kennisschakel.core.background.outbox import queue_email
+from kennisschakel.engines import matching as matchengine
+from kennisschakel.engines.text.bilingual import translate_query
+from kennisschakel.engines.text.folding import fold
 from kennisschakel.matching import adapter, explain, rules
 from kennisschakel.matching.models import Introduction, Question, title_from_text
 from kennisschakel.notifications import services as notifications
 from kennisschakel.notifications.models import Kind as NotificationKind
 from kennisschakel.register import models as register
-from kennisschakel.text.bilingual import translate_query
-from kennisschakel.text.folding import fold
 
 DATA = Path(__file__).resolve().parent / "data"
 MIN_QUESTION_LENGTH = 10
@@ -143,7 +143,7 @@ def find_matches(
             % {"max": MAX_LIMIT, "limit": limit}
         )
     asked_countries = set(countries or ()) | countries_in_text(text)  # knows English names
-    # An English question is searched with its Dutch policy terms (text/bilingual.py).
+    # An English question is searched with its Dutch policy terms (engines/text/bilingual.py).
     searched = translate_query(text, translation.get_language()).text
     query = matchengine.Query(
         text=searched,

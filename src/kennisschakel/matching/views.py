@@ -397,7 +397,7 @@ def international(request):
         if data["min_population"]:
             queryset = queryset.filter(population__gte=data["min_population"])
         if data["q"]:
-            from kennisschakel.text.folding import fold
+            from kennisschakel.engines.text.folding import fold
 
             queryset = queryset.filter(search_names__contains=f"|{fold(data['q'])}")
         linked = PartnershipPartner.objects.filter(place__isnull=False)

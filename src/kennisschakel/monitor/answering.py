@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kennisschakel import survey
 from kennisschakel.core.clientip import client_ip
+from kennisschakel.engines import survey
 from kennisschakel.monitor import schedule, services
 from kennisschakel.monitor.forms import CodeForm, ForwardForm, SubmitForm
 from kennisschakel.monitor.models import Invitation, Wave

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 from rest_framework.views import APIView
 
-from kennisschakel import survey
 from kennisschakel.core.clientip import client_ip
+from kennisschakel.engines import survey
 from kennisschakel.files.api import ACCEPTED as FILE_JOB_ACCEPTED
 from kennisschakel.monitor import rules, schedule, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave

@@ -22,7 +22,7 @@ import textwrap
 from functools import lru_cache
 from itertools import cycle
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 
 COLOURS = [
     "#0b3d66",

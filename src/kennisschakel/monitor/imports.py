@@ -17,7 +17,7 @@ Import rules:
   line uses more), header names compared without case and surrounding spaces;
 * every row's ``cbs_code`` must be a municipality of the wave's population (its
   invitations); ``GM0153``, ``gm0153`` and ``153`` are the same code; a code may occur once;
-* the cells are read by :func:`kennisschakel.survey.parse_csv_row` (routing, options,
+* the cells are read by :func:`kennisschakel.engines.survey.parse_csv_row` (routing, options,
   bounds, required questions); a column that belongs to no question is named once, for
   the header row;
 * every problem is collected as :class:`RowError` ``(row, column, message)``, the row
@@ -52,11 +52,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kennisschakel import survey
 from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.services import answer_message
-from kennisschakel.survey.instrument import MULTIPLE_TYPES
 
 CODE_COLUMN = "cbs_code"
 NAME_COLUMN = "name"

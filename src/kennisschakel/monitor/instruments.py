@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from kennisschakel import survey
 from kennisschakel.core.upsert import UpsertResult
+from kennisschakel.engines import survey
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "instruments"
 

@@ -17,7 +17,7 @@ The contract is ``docs/monitor-formats.md`` ("Import from LimeSurvey"); in short
   participant attribute exported beside the answers that holds the CBS code;
 * every other column must be mapped (``questions``) or named in ``ignore``;
 * the row is then read exactly as a native import row (:mod:`.imports`): routing,
-  options, bounds and required questions by :func:`kennisschakel.survey.parse_csv_row`,
+  options, bounds and required questions by :func:`kennisschakel.engines.survey.parse_csv_row`,
   every problem named by row and LimeSurvey column, nothing written unless all is right.
 
 This module only reads and checks; :func:`import_limesurvey` stores through the native
@@ -35,13 +35,13 @@ from typing import IO, Any
 import yaml
 from django.utils.translation import gettext as _
 
-from kennisschakel import survey
 from kennisschakel.core.tabular import unescape_formula
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey.instrument import CHOICE_TYPES, CSV_SEPARATOR, MULTIPLE_TYPES
 from kennisschakel.monitor import imports
 from kennisschakel.monitor.imports import ImportRejected, RowError
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.services import answer_message
-from kennisschakel.survey.instrument import CHOICE_TYPES, CSV_SEPARATOR, MULTIPLE_TYPES
 
 #: LimeSurvey's own columns and the participant fields it can export beside the answers.
 SYSTEM_COLUMNS = frozenset(

@@ -2,7 +2,7 @@
 
 The questions themselves live in the instrument's definition (YAML, see
 ``docs/monitor-formats.md``) and are interpreted by the plain engine
-:mod:`kennisschakel.survey`; these models store who is asked, who may answer
+:mod:`kennisschakel.engines.survey`; these models store who is asked, who may answer
 and what was answered.
 """
 
@@ -42,7 +42,7 @@ class Instrument(BilingualMixin, models.Model):
         return self.localized("title")
 
     def engine(self):
-        """The parsed :class:`kennisschakel.survey.Instrument` (cached per version)."""
+        """The parsed :class:`kennisschakel.engines.survey.Instrument` (cached per version)."""
         from kennisschakel.monitor.instruments import engine_instrument
 
         return engine_instrument(self)

@@ -30,11 +30,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES, SINGLE_TYPES
 from kennisschakel.monitor import reporting, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
 from kennisschakel.register.models import SizeScheme
-from kennisschakel.survey.instrument import MULTIPLE_TYPES, SINGLE_TYPES
 
 PRACTICE_WAVE = "gib-oefengolf"
 PRACTICE_TITLE = "Oefengolf — fictieve antwoorden"

@@ -20,9 +20,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kennisschakel import survey
 from kennisschakel.core.i18n import current_language
 from kennisschakel.core.middleware import bad_request_response
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey.wording import only_if, question_number
 from kennisschakel.monitor import services
 from kennisschakel.monitor.management_views import _require_runner
 from kennisschakel.monitor.models import Wave
@@ -33,7 +34,6 @@ from kennisschakel.monitor.questionnaire import (
     raw_from_post,
     text,
 )
-from kennisschakel.survey.wording import only_if, question_number
 
 CARRIED = "preview_answers"
 

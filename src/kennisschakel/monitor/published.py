@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "published"
 

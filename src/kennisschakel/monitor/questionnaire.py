@@ -1,14 +1,14 @@
 """Presentation of an instrument's questions for the answering pages (language, values, errors).
 
-The engine (:mod:`kennisschakel.survey`) knows the questions and the routing; this module
+The engine (:mod:`kennisschakel.engines.survey`) knows the questions and the routing; this module
 turns them into plain dictionaries that the templates render as accessible form fields.
 """
 
 import json
 from dataclasses import dataclass, field
 
-from kennisschakel import survey
 from kennisschakel.core.i18n import current_language
+from kennisschakel.engines import survey
 
 
 def text(obj, name: str) -> str:
@@ -172,13 +172,13 @@ def answer_label(question: survey.Question, value) -> str:
 
 def progress_view(instrument: survey.Instrument, answers, current: str | None, link=None) -> dict:
     """The progress indicator's context: every block of the instrument with its state
-    (see :mod:`kennisschakel.survey.steps`) and a link where the page can be opened now.
+    (see :mod:`kennisschakel.engines.survey.steps`) and a link where the page can be opened now.
 
     ``link(block_code)`` gives a block's URL (``None``: no links, as in the preview,
     whose answers live only in the form)."""
     from django.utils.translation import gettext as _
 
-    from kennisschakel.survey.steps import block_progress
+    from kennisschakel.engines.survey.steps import block_progress
 
     progress = block_progress(instrument, answers, current)
     visible = {b.code for b in instrument.visible_blocks(answers)}

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 from kennisschakel.monitor import reporting
 from kennisschakel.monitor.models import Invitation, Wave
 

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kennisschakel import survey
 from kennisschakel.core.i18n import current_language
+from kennisschakel.engines import survey
 from kennisschakel.monitor import charts, reporting, rules
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.report_cache import computed_report

@@ -1,6 +1,6 @@
 """From the database to the survey engine and back: the tables of a wave.
 
-The engine (:mod:`kennisschakel.survey`) tabulates plain data; this module feeds it a
+The engine (:mod:`kennisschakel.engines.survey`) tabulates plain data; this module feeds it a
 wave's submitted invitations and turns its tables into what the pages, the PDF and the
 JSON export need: the analyst report, the comparison with the published (printed)
 figures, and a municipality's "where do we stand".
@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from kennisschakel import survey
+from kennisschakel.engines import survey
 from kennisschakel.monitor import published
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.register.models import SizeClass

@@ -20,7 +20,6 @@ Queries: one for the invitations, and per closed wave shown (at most ``WAVES``) 
 report's fingerprint and size classes (the tables themselves come from the cache).
 """
 
-from kennisschakel import survey
 from kennisschakel.accounts.permissions import is_active_user
 from kennisschakel.core.i18n import current_language
 from kennisschakel.core.party_sections import (
@@ -29,6 +28,7 @@ from kennisschakel.core.party_sections import (
     municipality_of,
     register_section,
 )
+from kennisschakel.engines import survey
 from kennisschakel.monitor import rules
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.report_cache import computed_report

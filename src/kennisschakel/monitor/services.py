@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kennisschakel import survey
 from kennisschakel.core.background.outbox import queue_email
+from kennisschakel.engines import survey
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation, Wave
 from kennisschakel.register import models as register
 from kennisschakel.register.services import municipality_codes_on, size_schemes

@@ -2,7 +2,7 @@
 
 Only activities with a date (or at least a year) count in a balance; the
 engine decides what 'given' and 'received' mean (see
-:mod:`kennisschakel.reciprocity`).
+:mod:`kennisschakel.engines.reciprocity`).
 """
 
 import datetime
@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, Q, Sum
 
-from kennisschakel import reciprocity
+from kennisschakel.engines import reciprocity
 from kennisschakel.partnerships.models import ActivitySide, ExchangeActivity, NetworkMembership
 from kennisschakel.register.models import Country, ForeignPlace, Organisation
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kennisschakel.core.upsert import UpsertResult
+from kennisschakel.engines.text.folding import fold
 from kennisschakel.partnerships import services
 from kennisschakel.partnerships.models import (
     ExchangeActivity,
@@ -22,7 +23,6 @@ from kennisschakel.partnerships.models import (
     Partnership,
 )
 from kennisschakel.register.models import Country, ForeignPlace, Organisation, PolicyDomain
-from kennisschakel.text.folding import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "partnerships.yaml"
 # Our English labels for the motives, kept apart from the sourced Dutch ones.

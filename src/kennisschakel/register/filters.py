@@ -70,8 +70,8 @@ class MunicipalityFilter(django_filters.FilterSet):
         )
         # Accept province names too: ?province=Limburg as well as ?province=PV31.
         if self.data.get("province") and not str(self.data["province"]).upper().startswith("PV"):
+            from kennisschakel.engines.text.folding import fold
             from kennisschakel.register.services import province_lookup
-            from kennisschakel.text.folding import fold
 
             match = province_lookup().get(fold(str(self.data["province"])))
             if match:

@@ -18,8 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kennisschakel.core.upsert import UpsertResult
+from kennisschakel.engines.text.folding import fold, fold_words
 from kennisschakel.register.services import province_lookup, save_municipalities
-from kennisschakel.text.folding import fold, fold_words
 
 COLUMN_ALIASES = {
     "cbs_code": {

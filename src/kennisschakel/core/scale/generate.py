@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kennisschakel import survey
 from kennisschakel.core.scale import bulk, markers
 from kennisschakel.core.scale.texts import vocabulary
+from kennisschakel.engines import survey
+from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
 from kennisschakel.monitor import services as monitor_services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
@@ -28,7 +29,6 @@ from kennisschakel.partnerships.models import (
     PartnershipPartner,
 )
 from kennisschakel.register.models import ForeignPlace, Municipality, PolicyDomain, SizeScheme
-from kennisschakel.survey.instrument import MULTIPLE_TYPES
 
 UTC = datetime.UTC
 # A fixed "now": generated dates do not depend on the day the command runs.
