@@ -25,13 +25,20 @@ run: $(STAMP)
 seed: $(STAMP)
 	KENNISSCHAKEL_DEBUG=1 $(BIN)/kennisschakel seed
 
-# Runs the whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set.
-# Browser tests run when Chromium is installed (/usr/bin/chromium) and are skipped otherwise.
+# Runs the whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set: first every
+# test but the browser ones, then the browser tests in a session and on a test database of
+# their own (tests/settings.py). Browser tests run when Chromium is installed
+# (/usr/bin/chromium) and are skipped otherwise. PYTEST_ARGS runs one pytest with them.
 test: $(STAMP)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/pytest -m "not browser and not api_fuzz"
+	KENNISSCHAKEL_TEST_DATABASE=browser $(BIN)/pytest -m "browser and not api_fuzz"
+else
 	$(BIN)/pytest $(PYTEST_ARGS)
+endif
 
 test-postgres: $(STAMP)
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(MAKE) test
 
 # Matchmaking quality on the labelled questions (src/kennisschakel/matching/data/evaluation.yaml),
 # in a database of its own with the reference and demo data; fails below nDCG@10 = 0.85 or
@@ -47,9 +54,14 @@ eval: $(STAMP)
 	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_matching --min-ndcg 0.85 --min-hit5 0.95 --strict-negatives $(EVAL_ARGS)
 	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=$(EVAL_DB) $(BIN)/kennisschakel evaluate_search --min-ndcg 0.85 --strict-negatives $(SEARCH_EVAL_ARGS)
 
+# ruff; the import contracts of [tool.importlinter] in pyproject.toml (engines without Django
+# or apps, core a leaf, no app imports another's views, no import cycle between siblings at
+# any level); and no model change without its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/lint-imports --no-cache
+	KENNISSCHAKEL_DEBUG=1 DATABASE_URL=sqlite:///:memory: $(BIN)/kennisschakel makemigrations --check --dry-run
 
 # The NL API Design Rules linter (Spectral, pinned in tools/adr/package-lock.json; needs
 # Node.js with npm) on the OpenAPI document; fails on any error.

@@ -10,12 +10,12 @@ A throwaway database: SQLite under ``var/bench/every-page/``, or on PostgreSQL t
 database of DATABASE_URL itself is only used to connect). A child process runs ``migrate``,
 ``seed`` (the reference and demo data) and ``collectstatic`` (debug is off: the manifest
 storage of production), so that the measuring process holds what a web worker holds; then the
-objects of the permission matrix are added (``tests/security/world.py``: own and other drafts,
-practices, partnerships, waves with a letter code, files, introductions …).
+objects of the permission matrix are added (``tests/core/permission_world.py``: own and
+other drafts, practices, partnerships, waves with a letter code, files, introductions …).
 
 Requests go in-process through Django's test client (full middleware, debug OFF, production
 settings apart from HTTPS: requests are marked secure). The routes are the GET entries of
-``tests/security/matrix.py`` (which the matrix test keeps complete for every route of the URL
+``tests/core/permission_matrix.py`` (which the matrix test keeps complete for every route of the URL
 configuration); each is asked by a role the matrix allows (facilitator first, then coordinator,
 contributor, reader, the code holder; public pages anonymously AND as a facilitator), once per
 object variant. A second pass asks the routes again with the demo's own big objects in place
@@ -43,7 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT))  # tests.security: the matrix and its world
+sys.path.insert(0, str(ROOT))  # tests.core.permission_matrix and permission_world
 
 PREFERRED_ROLES = ("facilitator", "coordinator", "contributor", "reader", "code_holder")
 SEARCH = "armoede schulden"
@@ -241,7 +241,7 @@ def measure(clients, label, role, method, url, data=None, fmt="form") -> dict:
 
 def matrix_requests(world, pass_name: str):
     """(label, role, url, fmt, prepare) for every GET entry of the matrix."""
-    from tests.security.matrix import MATRIX, Public
+    from tests.core.permission_matrix import MATRIX, Public
 
     later = []
     for (name, method), entry in MATRIX.items():
@@ -295,7 +295,7 @@ def demo_world(world):
     from kennisschakel.monitor.models import Wave
     from kennisschakel.partnerships.models import Partnership
     from kennisschakel.register.models import Organisation
-    from tests.security.world import _a_chart_id
+    from tests.core.permission_world import _a_chart_id
 
     demo = copy.copy(world)
     demo.objects = dict(world.objects)
@@ -470,7 +470,7 @@ def main() -> None:
         GC = GcPauses()
         print(f"database: {connection.vendor} {database}; DEBUG={settings.DEBUG}")
         load_data()
-        from tests.security.world import OWN_CODE, build_world, remove_files
+        from tests.core.permission_world import OWN_CODE, build_world, remove_files
 
         world = build_world()
         clients = Clients(world)

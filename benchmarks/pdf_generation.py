@@ -232,7 +232,8 @@ def report_steps(wave):
     from django.template.loader import render_to_string
     from weasyprint import HTML
 
-    from kennisschakel.monitor.report_views import PDF_DOCUMENT, report_context
+    from kennisschakel.monitor.pdfs import PDF_DOCUMENT
+    from kennisschakel.monitor.report_pages import report_context
 
     def html():
         context = report_context(wave, chart_format="png")

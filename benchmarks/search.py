@@ -32,7 +32,10 @@ if "--tree" in sys.argv:
     ROOT = Path(sys.argv[sys.argv.index("--tree") + 1]).resolve()
 sys.path.insert(0, str(ROOT / "src"))
 
-from kennisschakel.engines.text.search import Document, SearchIndex  # noqa: E402
+try:
+    from kennisschakel.engines.text.search import Document, SearchIndex
+except ModuleNotFoundError:  # a tree from before issue 15 (--tree), without engines/
+    from kennisschakel.text.search import Document, SearchIndex
 
 
 def word_list(text: str) -> list[str]:
@@ -249,8 +252,11 @@ def main() -> None:
         index.compact()
 
     timed("build from stored counts (add_analysed+compact)", lambda: build_from_counts(counts))
-    postings = len(index._base_slots)
-    print(f"{'':<48} {len(index._term_ids)} terms, {postings} postings")
+    # The postings live in SearchIndex._store since issue 15; older trees (--tree) differ.
+    store = getattr(index, "_store", None)
+    postings = len(store.base_slots if store else index._base_slots)
+    terms = len(store.term_ids if store else index._term_ids)
+    print(f"{'':<48} {terms} terms, {postings} postings")
     print(f"{'index arrays (SearchIndex.nbytes)':<48} {index.nbytes() / 2**20:8.0f} MiB")
     counts.clear()  # the stored term counts are the caller's, not the index's
     gc.collect()

@@ -19,7 +19,7 @@ The walkthroughs here follow the pages of the tree BEFORE issue 13's work
 path a user who knows where to look would take (a required field is filled before the
 first submit, not after the error), so that before and after compare like with like.
 The walkthroughs of the current tree are the browser tests in
-tests/browser/test_walkthroughs_browser.py, which use the same ``Walk``; the table of
+tests/test_walkthroughs_browser.py, which use the same ``Walk``; the table of
 both is var/helpers/walk-clicks.md.
 
 The before walkthroughs write to the database they run against (a question, an
@@ -288,7 +288,7 @@ def after_walkthroughs() -> dict:
     sys.path[:0] = [str(root), str(root / "src")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     django.setup()
-    from tests.browser.test_walkthroughs_browser import AFTER
+    from tests.test_walkthroughs_browser import AFTER
 
     return AFTER
 
@@ -308,7 +308,7 @@ def main() -> int:
         choices=["before", "after"],
         default="before",
         help="before: the walkthroughs above; after: the browser tests' walkthroughs of the "
-        "current tree (tests/browser/test_walkthroughs_browser.py), against a server of it",
+        "current tree (tests/test_walkthroughs_browser.py), against a server of it",
     )
     parser.add_argument("--role", action="append", choices=list(BEFORE), help="default: all")
     parser.add_argument("--screenshots", type=Path, default=None)

@@ -16,14 +16,18 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from kennisschakel.accounts.demo import load_demo_data
 from kennisschakel.accounts.models import Role, User
-from kennisschakel.core.demo import load_demo_contacts, load_demo_data
+from kennisschakel.knowledge.demo import load_demo_contacts
 from kennisschakel.knowledge.loaders import load_demo_practices
 from kennisschakel.knowledge.search import practice_search
 from kennisschakel.monitor.instruments import load_instruments
 from kennisschakel.partnerships.loaders import load_demo_partnerships
 from kennisschakel.register.loaders import load_reference_data
 from kennisschakel.register.models import Municipality, Organisation
+
+# The browser fixtures (browser_page …) for every *_browser.py test module.
+pytest_plugins = ["tests.chromium"]
 
 TEST_PASSWORD = "a-long-test-password"
 

@@ -28,6 +28,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+# `make test` runs the browser tests in a pytest session of their own, on a test database
+# of their own (KENNISSCHAKEL_TEST_DATABASE=browser): they commit through a live server,
+# and must neither depend on nor disturb what the other tests leave behind.
+_OWN_TEST_DATABASE = os.environ.get("KENNISSCHAKEL_TEST_DATABASE", "")
+if _OWN_TEST_DATABASE and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}_{_OWN_TEST_DATABASE}"  # noqa: F405
+    }
 WHITENOISE_AUTOREFRESH = True  # no scan of every static file for each test Client()
 
 # Saved search indexes: one directory per test process (tests/conftest.py empties it

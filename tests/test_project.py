@@ -50,7 +50,7 @@ def test_production_refuses_to_start_without_secret_key():
 
 def test_deploy_check_is_clean_in_production_configuration(tmp_path):
     # `collectstatic` writes this manifest (README, Production); without it the deploy check
-    # warns (kennisschakel.W001). tests/platform/test_production.py runs the real steps.
+    # warns (kennisschakel.W001). tests/operations/test_production.py runs the real steps.
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     result = run_cli(

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "kennisschakel.matching",
     "kennisschakel.files",
     "kennisschakel.notifications",
+    # The commands that run the site (serve, backup, restore, demo-scale): above every app.
+    "kennisschakel.operations",
 ]
 
 MIDDLEWARE = [
@@ -359,7 +361,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "kennisschakel.accounts.permissions.ReadOnlyOrObjectEditor",
+        "kennisschakel.core.permissions.ReadOnlyOrObjectEditor",
     ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -11,7 +11,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says: the same picture, no 404.
     path("favicon.ico", favicon, name="favicon"),
     path("account/", include("kennisschakel.accounts.urls")),
-    path("api/v1/", include("kennisschakel.core.api.urls")),
+    path("api/v1/", include("kennisschakel.api_urls")),
     path("beheer/", admin.site.urls),
     path("", include("kennisschakel.register.urls")),
     path("", include("kennisschakel.knowledge.urls")),

@@ -26,6 +26,8 @@ from kennisschakel.matching.models import Question
 from kennisschakel.partnerships import loaders as partnership_loaders
 from kennisschakel.partnerships.models import Motive, Partnership
 from kennisschakel.register.models import Municipality
+from tests.knowledge.factories import PracticeFactory
+from tests.partnerships.factories import ExchangeActivityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +52,7 @@ def _main(body: str) -> str:
 
 
 def _partnership_with_motives():
-    return Partnership.objects.filter(motives__slug="solidariteit").order_by(
-        "slug"
-    ).first() or pytest.fail("the demo data has a partnership with the motive 'solidariteit'")
+    return PartnershipFactory(motives=["solidariteit"])
 
 
 # --- reference labels ---------------------------------------------------------------------
@@ -79,8 +79,8 @@ def test_partnership_page_shows_motives_in_the_interface_language(client):
 
 
 def test_statuses_and_categories_show_in_the_interface_language(client):
-    partnership = Partnership.objects.filter(status=Partnership.Status.ACTIVE).first()
-    practice = Practice.objects.published().filter(maturity="geevalueerd").first()
+    partnership = PartnershipFactory(status=Partnership.Status.ACTIVE)
+    practice = PracticeFactory(maturity="geevalueerd", domains=["jeugd"])
     dutch_partnership = _get(client, partnership.get_absolute_url())
     dutch_practice = _get(client, practice.get_absolute_url())
     assert "<dd>actief</dd>" in dutch_partnership
@@ -138,7 +138,7 @@ def test_every_status_and_category_choice_is_translatable_and_translated():
 
 
 def test_practice_page_marks_dutch_content_and_says_so_once_in_english(client):
-    practice = Practice.objects.published().filter(summary_en="").exclude(body="").first()
+    practice = PracticeFactory(summary_en="", body="Uitleg van de aanpak, in het Nederlands.")
     body = _main(_get(_english(client), practice.get_absolute_url()))
     assert body.count(NOTE) == 1
     assert f"<span {LANG_NL}>{escape(practice.title)}</span>" in body
@@ -149,16 +149,14 @@ def test_practice_page_marks_dutch_content_and_says_so_once_in_english(client):
 
 
 def test_practice_page_in_dutch_has_no_note_and_no_marks(client):
-    practice = Practice.objects.published().first()
+    practice = PracticeFactory()
     body = _main(_get(client, practice.get_absolute_url()))
     assert NOTE not in body and "Inhoud die gemeenten schrijven" not in body
     assert LANG_NL not in body.replace('<button type="submit" name="language"', "")
 
 
 def test_english_summary_is_shown_first_where_present(client):
-    practice = Practice.objects.published().filter(summary="").first() or (
-        Practice.objects.published().first()
-    )
+    practice = PracticeFactory()
     Practice.objects.filter(pk=practice.pk).update(summary_en="An English summary of it.")
     body = _main(_get(_english(client), practice.get_absolute_url()))
     assert body.index("An English summary of it.") < body.index(escape(practice.summary))
@@ -205,15 +203,18 @@ def test_question_pages_mark_dutch_text(client):
 
 def test_partnership_and_exchange_pages_mark_dutch_text(client):
     partnership = _partnership_with_motives()
-    activity = partnership.activities.first()
+    activity = ExchangeActivityFactory(
+        partnership=partnership,
+        title="Werkbezoek aan Münster",
+        sides=[("GM0153", "gave"), ("place: Münster, DE", "received")],
+    )
     body = _main(_get(_english(client), partnership.get_absolute_url()))
     assert f"<h1 {LANG_NL}>{escape(partnership.name)}</h1>" in body
     assert body.count(NOTE) == 1
     assert "English summary" not in body, "partnerships have no English summaries"
-    if activity is not None:
-        exchange = _main(_get(client, activity.get_absolute_url()))
-        assert f"<h1 {LANG_NL}>{escape(activity.title)}</h1>" in exchange
-        assert exchange.count(NOTE) == 1
+    exchange = _main(_get(client, activity.get_absolute_url()))
+    assert f"<h1 {LANG_NL}>{escape(activity.title)}</h1>" in exchange
+    assert exchange.count(NOTE) == 1
 
 
 def test_municipality_page_says_once_that_its_content_is_dutch(client):
@@ -233,8 +234,7 @@ def test_municipality_page_says_once_that_its_content_is_dutch(client):
 
 def test_mine_marks_our_practice_titles_in_english(client, enschede_contributor):
     client.force_login(enschede_contributor)
-    practice = Practice.objects.filter(owner=enschede_contributor.organisation).first()
-    assert practice is not None, "the demo data has practices of Enschede"
+    practice = PracticeFactory(owner=enschede_contributor.organisation)
     dutch = _main(_get(client, reverse("core:mine")))
     assert NOTE not in dutch
     english = _main(_get(_english(client), reverse("core:mine")))
@@ -247,7 +247,7 @@ def test_mine_marks_our_practice_titles_in_english(client, enschede_contributor)
 def test_every_lang_attribute_is_a_valid_language(client):
     """axe checks lang values; here without a browser: only nl and en, never empty."""
     _english(client)
-    practice = Practice.objects.published().first()
+    practice = PracticeFactory()
     for url in [practice.get_absolute_url(), _partnership_with_motives().get_absolute_url()]:
         values = set(re.findall(r'\slang="([^"]*)"', _get(client, url)))
         assert values <= {"nl", "en"} and "nl" in values

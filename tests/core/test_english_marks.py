@@ -13,7 +13,7 @@ from django.utils import translation
 from kennisschakel.engines.matching.model import Reason
 from kennisschakel.matching import explain, services
 from kennisschakel.matching.models import Question
-from kennisschakel.register.models import Organisation
+from tests.partnerships.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +119,6 @@ def test_landscape_and_balances_carry_the_note_in_english_only(client, name):
 
 
 def test_network_balance_carries_the_note_in_english(client):
-    network = Organisation.objects.filter(type="network").order_by("slug").first()
+    network = NetworkFactory()  # a network of its own: no demo memberships in it
     url = reverse("partnerships:network-balance", args=[network.slug])
     assert _main(_english(client), url).count(NOTE) == 1

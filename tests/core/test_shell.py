@@ -1,6 +1,6 @@
 """The site shell: the folding main menu, the API link in the footer, the NL Design System
 stylesheets and theme, scrolling table boxes and the filter panels' counts (issue 13).
-The layout itself is checked in a browser: tests/browser/test_mobile_layout_browser.py."""
+The layout itself is checked in a browser: tests/core/test_mobile_layout_browser.py."""
 
 import re
 from pathlib import Path

@@ -153,12 +153,12 @@ def test_letters_only_for_facilitators(
     from django.test import Client
 
     from kennisschakel.accounts.models import Role
-    from kennisschakel.monitor.token_views import new_stamp
+    from kennisschakel.monitor.views.tokens import new_stamp
 
     # Letters go out while a wave is open; this one closed yesterday: reopen it by its dates.
     Wave.objects.filter(pk=wave.pk).update(closes_on=TODAY + datetime.timedelta(days=30))
     client.force_login(facilitator)
-    # The letters go through their confirmation page (monitor/token_views.bulk_confirm).
+    # The letters go through their confirmation page (monitor/views/tokens.bulk_confirm).
     url = reverse("monitor:wave-bulk", args=[wave.slug, "letters"])
     job_id = ask_for_file(
         client, url, {"stamp": new_stamp()}, capture=django_capture_on_commit_callbacks

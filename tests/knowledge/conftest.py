@@ -1,27 +1,13 @@
 import pytest
 
-from kennisschakel.knowledge.models import Practice
-from kennisschakel.knowledge.services import save_practice
-from kennisschakel.register.models import ContactPerson, Organisation, PolicyDomain
+from kennisschakel.register.models import ContactPerson, Organisation
+from tests.knowledge.factories import PracticeFactory
 
 
 @pytest.fixture
 def make_practice(db):
     def make(cbs_code="GM0153", title="Schuldhulp aan de keukentafel", status="published", **extra):
-        owner = Organisation.objects.get(slug=cbs_code.lower())
-        practice = Practice(
-            title=title,
-            summary=extra.pop("summary", "Een korte samenvatting van de aanpak."),
-            body=extra.pop("body", "Uitleg van de aanpak."),
-            owner=owner,
-            status=status,
-            **extra,
-        )
-        return save_practice(
-            practice,
-            None,
-            relations={"domains": [PolicyDomain.objects.get(slug="armoede-en-schulden")]},
-        )
+        return PracticeFactory(cbs_code=cbs_code, title=title, status=status, **extra)
 
     return make
 

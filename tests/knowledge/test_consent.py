@@ -11,6 +11,15 @@ from kennisschakel.register.models import ContactPerson
 pytestmark = pytest.mark.django_db
 
 
+def shown_contacts(client, user, practice):
+    """The contact persons the practice page shows ``user`` (the page itself must render)."""
+    client.force_login(user)
+    response = client.get(practice.get_absolute_url())
+    assert response.status_code == 200
+    assert practice.title in response.content.decode()
+    return [person.name for person in response.context["contacts"]]
+
+
 def test_person_is_asked_and_shown_only_after_consent(
     client,
     smtp_server,
@@ -32,26 +41,39 @@ def test_person_is_asked_and_shown_only_after_consent(
     practice = make_practice("GM0153")
     practice.contacts.add(person)
 
-    client.force_login(weert_contributor)
-    assert "Ellen Expert" not in client.get(practice.get_absolute_url()).content.decode()
-
-    body = smtp_server.messages[0]["message"].get_content()
-    link = re.search(r"http://\S+(/toestemming/\S+/)", body).group(1)
+    # Without consent: the own organisation sees her, another one does not.
+    assert shown_contacts(client, enschede_contributor, practice) == ["Ellen Expert"]
+    assert shown_contacts(client, weert_contributor, practice) == []
     client.logout()
+    assert [p.name for p in client.get(practice.get_absolute_url()).context["contacts"]] == []
+
+    [mail] = smtp_server.messages
+    assert mail["to"] == ["ellen@enschede.example"]
+    body = mail["message"].get_content()
+    link = re.search(r"http://\S+(/toestemming/\S+/)", body).group(1)
     assert "Mogen andere gemeenten u benaderen?" in client.get(link).content.decode()
-    client.post(link, {"answer": "yes"}, follow=True)
+    given = client.post(link, {"answer": "yes"}, follow=True)
+    assert given.redirect_chain == [(link, 302)]
+    assert "Dank u wel: uw toestemming is vastgelegd." in given.content.decode()
     person.refresh_from_db()
     assert person.has_consented and person.consent_given_at is not None
+    assert person.consent_withdrawn_at is None
 
-    client.force_login(weert_contributor)
-    assert "Ellen Expert" in client.get(practice.get_absolute_url()).content.decode()
-
+    assert shown_contacts(client, weert_contributor, practice) == ["Ellen Expert"]
     client.logout()
-    client.post(link, {"answer": "no"}, follow=True)
+    assert [p.name for p in client.get(practice.get_absolute_url()).context["contacts"]] == [
+        "Ellen Expert"
+    ]
+
+    withdrawn = client.post(link, {"answer": "no"}, follow=True)
+    assert "Uw gegevens worden niet meer getoond aan andere organisaties." in (
+        withdrawn.content.decode()
+    )
     person.refresh_from_db()
     assert not person.has_consented and person.consent_withdrawn_at is not None
-    client.force_login(weert_contributor)
-    assert "Ellen Expert" not in client.get(practice.get_absolute_url()).content.decode()
+    assert shown_contacts(client, weert_contributor, practice) == []
+    assert shown_contacts(client, enschede_contributor, practice) == ["Ellen Expert"]
+    assert ContactPerson.objects.filter(pk=person.pk, name="Ellen Expert").exists()  # not erased
 
 
 def test_tampered_link_is_refused(client):

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from kennisschakel.matching import adapter, services
+from kennisschakel.matching import match_index, services
 from kennisschakel.matching.models import Introduction, Question, title_from_text
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,9 @@ INTRODUCE = reverse("matching:ask-introduce")
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    adapter.reset()
+    match_index.forget()
     yield
-    adapter.reset()
+    match_index.forget()
 
 
 def test_suggestions_offer_an_introduction_button_that_posts_the_typed_question(

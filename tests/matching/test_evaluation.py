@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from kennisschakel.engines.text.folding import fold
-from kennisschakel.matching import adapter, evaluation, services
+from kennisschakel.matching import adapter, evaluation, match_index, services
 from kennisschakel.matching.evaluation import (
     EvaluationDataError,
     check_questions,
@@ -31,9 +31,9 @@ ISSUE_12_TYPES = ("place_name", "long_question", "english", "name_fragment", "al
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    adapter.reset()
+    match_index.forget()
     yield
-    adapter.reset()
+    match_index.forget()
 
 
 # --- the labelled set --------------------------------------------------------------------
@@ -57,7 +57,7 @@ def test_labelled_set_has_the_size_and_the_categories():
 
 @pytest.mark.django_db
 def test_every_key_resolves_against_the_seeded_demo_data():
-    matcher = adapter.matcher()
+    matcher = match_index.current_matcher()
     problems = []
     for question in load_questions():
         municipality = Municipality.objects.filter(cbs_code=question["asker"]).first()

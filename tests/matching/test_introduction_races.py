@@ -5,13 +5,14 @@ introductions through the API while the site refused).
 """
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kennisschakel.accounts.models import Role
 from kennisschakel.matching import services
 from kennisschakel.matching.models import Introduction, Question
+from tests.accounts.factories import api_client
 from tests.concurrency import errors, run_in_threads
 
 ROUNDS = 10
@@ -19,10 +20,7 @@ MESSAGE = "Wij willen graag leren van uw aanpak."
 
 
 def api_as(user) -> APIClient:
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client(user)  # the user's token in the Authorization header
 
 
 def subjects(collector) -> list[str]:
@@ -153,7 +151,7 @@ def test_reader_cannot_ask_for_an_introduction_on_any_path(client, make_user):
         {"key": "municipality:GM0153", "message": MESSAGE},
     )
     assert page.status_code == 403
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.request_introduction(reader, "municipality:GM0153", MESSAGE)
     assert Introduction.objects.count() == before
 

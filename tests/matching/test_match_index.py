@@ -46,8 +46,8 @@ OTHER_PROCESS = """
 import json, django
 django.setup()
 from kennisschakel.engines import matching as matchengine
-from kennisschakel.matching import adapter, match_index
-found = adapter.matcher().match(matchengine.Query(text={question!r}, limit=20))
+from kennisschakel.matching import match_index
+found = match_index.current_matcher().match(matchengine.Query(text={question!r}, limit=20))
 print(json.dumps({{"generation": match_index._STATE.generation,
                   "keys": [match.key for match in found]}}))
 """

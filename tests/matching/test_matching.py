@@ -6,12 +6,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from kennisschakel.matching import adapter, services
+from kennisschakel.matching import match_index, services
 from kennisschakel.matching.models import Introduction, Question
+from kennisschakel.partnerships.models import Partnership
 from kennisschakel.register.models import ContactPerson, Municipality
+from tests.accounts.factories import api_client
+from tests.partnerships.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 WEERT_QUESTION = (
@@ -22,30 +24,33 @@ WEERT_QUESTION = (
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    adapter.reset()
+    match_index.forget()
     yield
-    adapter.reset()
+    match_index.forget()
 
 
-def api_as(user):
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+def api_as(user) -> APIClient:
+    return api_client(user)  # the user's token in the Authorization header
 
 
 def test_weert_finds_enschede_and_chinese_places_with_reasons():
     weert = Municipality.objects.get(cbs_code="GM0988")
+    # The only bond with a Chinese city is this test's own (not the demo's Enschede–Dalian).
+    Partnership.objects.filter(partners__place__country__iso2="CN").delete()
+    PartnershipFactory(
+        name="Zwolle – Harbin economische samenwerking",
+        partners=["GM0193", "place: Harbin, CN"],
+        motives=["economische-ontwikkeling"],
+        domains=["lokale-economie-en-werkgelegenheid"],
+    )
     found = services.find_matches(WEERT_QUESTION, weert, international=True)
     keys = [s.key for s in found]
-    assert "municipality:GM0153" in keys  # Enschede works with Dalian
-    assert any(s.type == "place" and "(China)" in s.name for s in found)
+    assert "municipality:GM0193" in keys  # Zwolle works with Harbin
+    assert any(s.type == "place" and s.name.startswith("Harbin (China)") for s in found)
     assert "municipality:GM0988" not in keys  # never the asker itself
-    enschede = next(s for s in found if s.key == "municipality:GM0153")
-    assert enschede.explanation and all(
-        isinstance(line, str) and line for line in enschede.explanation
-    )
-    assert len(enschede.explanation) == sum(1 for v in enschede.signals.values() if v > 0)
+    zwolle = next(s for s in found if s.key == "municipality:GM0193")
+    assert zwolle.explanation and all(isinstance(line, str) and line for line in zwolle.explanation)
+    assert len(zwolle.explanation) == sum(1 for v in zwolle.signals.values() if v > 0)
 
 
 def test_person_without_consent_never_appears():
@@ -61,7 +66,7 @@ def test_person_without_consent_never_appears():
     assert all("Verborgen" not in " ".join(s.explanation) for s in found)
     secret.consent_given_at = timezone.now()
     secret.save()
-    adapter.reset()
+    match_index.forget()
     found = services.find_matches("Wie weet iets van xylofoonbeleid?", limit=50)
     assert any(s.key == f"person:{secret.pk}" for s in found)
     secret.consent_withdrawn_at = timezone.now()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from kennisschakel.engines.matching.entities import filler_words
-from kennisschakel.matching import adapter, services
+from kennisschakel.matching import match_index, services
 from kennisschakel.register.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    adapter.reset()
+    match_index.forget()
     yield
-    adapter.reset()
+    match_index.forget()
 
 
 def test_wijk_suggests_no_municipality_through_its_name():
@@ -32,7 +32,7 @@ def test_wijk_suggests_no_municipality_through_its_name():
 def test_every_municipality_name_is_recognised_and_protected():
     """The built matcher recognises each of the 342 municipalities by its name and never
     splits that name: 'Waalwijk' is one term, 'Wijk bij Duurstede' one term."""
-    matcher = adapter.matcher()
+    matcher = match_index.current_matcher()
     analyzer = matcher.analyzer
     rows = list(Municipality.objects.values_list("cbs_code", "name"))
     assert len(rows) == 342

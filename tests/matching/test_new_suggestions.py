@@ -19,13 +19,13 @@ from kennisschakel.accounts.models import Role
 from kennisschakel.core.context_processors import MineMenu
 from kennisschakel.knowledge.models import Practice
 from kennisschakel.knowledge.services import save_practice
-from kennisschakel.matching import followup, services
+from kennisschakel.matching import followup, scheduling, services
 from kennisschakel.matching.models import Question, SuggestionState
 from kennisschakel.matching.tasks import rebuild_match_index, refresh_question_suggestions
 from kennisschakel.notifications.models import Kind, Notification
 from kennisschakel.register.models import Organisation, PolicyDomain
 from tests.background import run_queued_tasks
-from tests.browser.test_browser import CHROMIUM, WCAG_21_AA, browser_page, log_in, shot  # noqa: F401
+from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
 from tests.concurrency import errors, run_in_threads
 
 MINE = reverse("core:mine")
@@ -47,7 +47,7 @@ def _practice(cbs_code="GM0153") -> Practice:
         owner=Organisation.objects.get(slug=cbs_code.lower()),
         status="published",
     )
-    domain = PolicyDomain.objects.order_by("pk").first()
+    domain = PolicyDomain.objects.get(slug="fysiek-en-economie")  # the first top-level one
     return save_practice(practice, None, relations={"domains": [domain]})
 
 
@@ -217,10 +217,10 @@ def test_a_rebuild_and_the_outbox_sweep_plan_one_pass_each_for_later(weert_contr
     assert run_queued_tasks(["index"]) == 1  # the rebuild only: the pass waits a minute
     assert planned().count() == 1
     soon = planned().get().run_after
-    assert timezone.now() < soon <= timezone.now() + followup.AFTER_REBUILD
-    assert followup.schedule_refresh(followup.INTERVAL) is False  # one waiting is enough
+    assert timezone.now() < soon <= timezone.now() + scheduling.AFTER_REBUILD
+    assert scheduling.schedule_refresh(scheduling.INTERVAL) is False  # one waiting is enough
     planned().delete()
-    assert followup.schedule_refresh(followup.INTERVAL) is True
+    assert scheduling.schedule_refresh(scheduling.INTERVAL) is True
     assert planned().get().run_after > timezone.now() + datetime.timedelta(minutes=10)
 
 
@@ -291,7 +291,7 @@ def test_first_visits_at_once_create_one_state(committed_db, make_user, slow_loc
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-def test_in_a_browser_from_mine_to_the_new_suggestion(browser_page, live_server, make_user):  # noqa: F811
+def test_in_a_browser_from_mine_to_the_new_suggestion(browser_page, live_server, make_user):
     from axe_playwright_python.sync_playwright import Axe
 
     page = browser_page

@@ -4,7 +4,7 @@ kind of suggestion asked for comes first."""
 
 import pytest
 
-from kennisschakel.matching import adapter, services
+from kennisschakel.matching import adapter, match_index, services
 from kennisschakel.register.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_matcher():
-    adapter.reset()
+    match_index.forget()
     yield
-    adapter.reset()
+    match_index.forget()
 
 
 def candidates():

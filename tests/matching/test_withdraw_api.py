@@ -2,13 +2,13 @@
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kennisschakel.accounts.models import Role
 from kennisschakel.core.api.problems import PROBLEM_CONTENT_TYPE
 from kennisschakel.matching import services
 from kennisschakel.matching.models import Introduction
+from tests.accounts.factories import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,7 @@ MESSAGE = "Wij willen graag leren van uw aanpak."
 
 
 def api_as(user) -> APIClient:
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client(user)  # the user's token in the Authorization header
 
 
 def withdraw_url(introduction) -> str:

@@ -10,25 +10,15 @@ from pypdf import PdfReader
 
 from kennisschakel.monitor import services
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Instrument, Invitation, Wave
-from kennisschakel.register.models import SizeScheme
+from tests.monitor.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
 
 def make_wave(slug="gib-proef", **overrides):
-    values = {
-        "slug": slug,
-        "instrument": Instrument.objects.get(slug="gib"),
-        "title": "Monitor internationaal beleid (proef)",
-        "period": str(TODAY.year),
-        "reference_date": datetime.date(TODAY.year, 1, 1),
-        "size_scheme": SizeScheme.objects.get(slug="gib2009"),
-        "opens_on": TODAY - datetime.timedelta(days=1),
-        "closes_on": TODAY + datetime.timedelta(days=30),  # open by its dates
-    }
-    values.update(overrides)
-    return services.create_wave(values)
+    """The GIB monitor of this year, open by its dates unless ``overrides`` move them."""
+    return WaveFactory(slug=slug, title="Monitor internationaal beleid (proef)", **overrides)
 
 
 @pytest.fixture
@@ -281,7 +271,7 @@ def test_facilitator_prints_letters_and_emails(
 
     Invitation.objects.filter(wave=wave, cbs_code="GM0153").update(email="bestuur@enschede.test")
     client.force_login(facilitator)
-    from kennisschakel.monitor.token_views import new_stamp
+    from kennisschakel.monitor.views.tokens import new_stamp
 
     url = reverse("monitor:wave-bulk", args=[wave.slug, "letters"])
     job = ask_for_file(

@@ -15,7 +15,7 @@ from kennisschakel.core.background.models import OutgoingEmail
 from kennisschakel.files.models import GeneratedFile
 from kennisschakel.monitor import bulk, services
 from kennisschakel.monitor.models import AccessCode, ContactAddress, Invitation, Wave
-from kennisschakel.monitor.token_views import new_stamp
+from kennisschakel.monitor.views.tokens import new_stamp
 from tests.background import run_queued_tasks
 from tests.concurrency import errors, run_in_threads
 from tests.conftest import _free_port

@@ -16,6 +16,7 @@ from kennisschakel.monitor import pdfs, services
 from kennisschakel.monitor import qr as qr_codes
 from kennisschakel.monitor.models import CodeAttempt, Instrument, Invitation, Wave
 from kennisschakel.register.models import SizeScheme
+from tests.monitor.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -24,18 +25,7 @@ HELPDESK = "Vragen? Bel 070 123 45 67 of mail monitor@gemeenten.test"
 
 def make_wave(slug, **overrides):
     """A wave of the GIB instrument, open today unless the dates say otherwise."""
-    values = {
-        "slug": slug,
-        "instrument": Instrument.objects.get(slug="gib"),
-        "title": f"Monitor internationaal beleid ({slug})",
-        "period": str(TODAY.year),
-        "reference_date": datetime.date(TODAY.year, 1, 1),
-        "size_scheme": SizeScheme.objects.get(slug="gib2009"),
-        "opens_on": TODAY - datetime.timedelta(days=1),
-        "closes_on": TODAY + datetime.timedelta(days=30),
-    }
-    values.update(overrides)
-    return services.create_wave(values)
+    return WaveFactory(slug=slug, title=f"Monitor internationaal beleid ({slug})", **overrides)
 
 
 def code_for(wave, cbs_code="GM0153"):

@@ -57,7 +57,7 @@ from kennisschakel.register.models import SizeScheme
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED = Path(services.__file__).resolve().parent / "data" / "published"
+PUBLISHED = Path(published_module.__file__).resolve().parent / "data" / "published"
 TOTAL = "total"
 TODAY_REGISTER = datetime.date(2025, 1, 1)
 

@@ -443,14 +443,14 @@ def test_parallel_passes_and_pages_send_once(committed_db, make_user, today, mon
     today(OPENS if moment == "opened" else CLOSES + DAY)
 
     sent, lock = [], threading.Lock()
-    real_notify = services.notify_wave
+    real_notify = schedule.notify_wave
 
     def counting_notify(target, status=None):
         with lock:
             sent.append(status)
         real_notify(target, status)
 
-    monkeypatch.setattr(services, "notify_wave", counting_notify)
+    monkeypatch.setattr(schedule, "notify_wave", counting_notify)
     start = reverse("monitor:answer-start", args=[wave.slug])
 
     def notice(index):

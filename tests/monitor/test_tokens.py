@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from kennisschakel.monitor import bulk, services
 from kennisschakel.monitor.models import AccessCode, ContactAddress, Invitation
-from kennisschakel.monitor.token_views import new_stamp
+from kennisschakel.monitor.views.tokens import new_stamp
 from tests.background import run_queued_tasks
 from tests.monitor.test_answering import make_wave
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.core.tabular import csv_cell, escape_formula, unescape_formula
 from kennisschakel.engines import survey
 from kennisschakel.monitor import imports, services
 from kennisschakel.monitor.models import AccessCode, CodeAttempt, Invitation
@@ -265,7 +265,7 @@ def test_escape_formula(text):
 def test_escape_formula_leaves_other_values():
     assert escape_formula("Enschede") == "Enschede"
     assert escape_formula(-3) == -3 and escape_formula(None) is None
-    assert imports._csv_cell(-3) == "-3"  # a number stays a number
+    assert csv_cell(-3) == "-3"  # a number stays a number
 
 
 DANGEROUS = '=HYPERLINK("http://evil.example","klik")'

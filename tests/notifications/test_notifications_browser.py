@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, WCAG_21_AA, browser_page, log_in, shot  # noqa: F401
+from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,7 +14,7 @@ pytestmark = [
 ]
 
 
-def test_notification_list_read_and_unread(browser_page, live_server, make_user):  # noqa: F811
+def test_notification_list_read_and_unread(browser_page, live_server, make_user):
     from axe_playwright_python.sync_playwright import Axe
 
     from kennisschakel.knowledge.services import record_adoption

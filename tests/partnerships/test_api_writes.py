@@ -13,7 +13,8 @@ from kennisschakel.partnerships.models import (
     NetworkMembership,
     Partnership,
 )
-from kennisschakel.register.models import Organisation
+from kennisschakel.register.models import PolicyDomain
+from tests.partnerships.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +84,17 @@ def test_bad_partnership_payloads_are_problems(enschede_contributor, payload, fi
 
 
 def test_memberships_write_for_own_organisation_only(enschede_contributor, weert_contributor):
-    network = Organisation.objects.filter(type="network").order_by("slug").first()
+    network = NetworkFactory()  # a network of its own: no demo memberships in it
+    first, second = PolicyDomain.objects.order_by("slug")[:2]
     client = api_as(enschede_contributor)
     created = client.post(
         "/api/v1/network-memberships",
-        {"network": network.slug, "role": "founder", "since": 2019},
+        {"network": network.slug, "role": "founder", "since": 2019, "themes": [first.slug]},
         format="json",
     )
     assert created.status_code == 201, created.content
+    stored = NetworkMembership.objects.get(pk=created.json()["id"])
+    assert list(stored.themes.all()) == [first]
     enschede = services.parse_party("GM0153").organisation
     assert created.json()["member"] == enschede.slug
     pk = created.json()["id"]
@@ -116,6 +120,15 @@ def test_memberships_write_for_own_organisation_only(enschede_contributor, weert
         ).status_code
         == 400
     )
+    # A change names new themes, or leaves them as they were when it names none.
+    changed = client.patch(
+        f"/api/v1/network-memberships/{pk}", {"themes": [second.slug]}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["themes"] == [second.slug]
+    kept = client.patch(f"/api/v1/network-memberships/{pk}", {"role": "chair"}, format="json")
+    assert kept.status_code == 200 and kept.json()["themes"] == [second.slug]
+    assert NetworkMembership.objects.get(pk=pk).role == "chair"
     assert client.delete(f"/api/v1/network-memberships/{pk}").status_code == 204
     assert not NetworkMembership.objects.filter(pk=pk).exists()
 

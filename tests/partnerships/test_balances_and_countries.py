@@ -16,6 +16,7 @@ from kennisschakel.partnerships.models import (
     Partnership,
 )
 from kennisschakel.register.models import Municipality, Organisation
+from tests.partnerships.factories import ExchangeActivityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +33,24 @@ def test_every_demo_partnership_is_loaded_and_skips_are_explained():
 
 
 def test_countries_as_partners():
-    india = Partnership.objects.get(partners__country__iso2="IN")
-    assert "India" in india.name
+    india = PartnershipFactory(name="Den Haag – India (test)", partners=["GM0518", "country: IN"])
     partner = india.partners.get(country__isnull=False)
     assert partner.party_key.startswith("country:") and partner.label == "India"
+    assert partner.country.iso2 == "IN" and partner.organisation is None and partner.place is None
     assert services.parse_party("country: India").country.iso2 == "IN"
     with pytest.raises(services.ValidationError):
         services.parse_party("country: Atlantis")
 
 
 def test_country_view_includes_country_partners(client):
+    india = PartnershipFactory(name="Den Haag – India (test)", partners=["GM0518", "country: IN"])
+    munster = PartnershipFactory(name="Enschede – Münster (test)")
     response = client.get(reverse("partnerships:partnership-list"), {"country": "IN"})
-    assert [p.name for p in response.context["partnerships"]] == [
-        india.name for india in Partnership.objects.filter(partners__country__iso2="IN")
+    names = [p.name for p in response.context["partnerships"]]
+    assert names == [
+        p.name for p in Partnership.objects.filter(partners__country__iso2="IN").order_by("name")
     ]
+    assert india.name in names and munster.name not in names
     assert any(c.iso2 == "IN" for c in response.context["countries"])
 
 
@@ -109,6 +114,65 @@ def test_balance_pages_and_api(client):
     assert api["municipalities"]["GM0153"]["activity_count"] == expected.activity_count
     problem = APIClient().get("/api/v1/reciprocity", {"from": "2024-01-01", "until": "2020-01-01"})
     assert problem.status_code == 400 and problem["Content-Type"] == "application/problem+json"
+
+
+def test_balance_page_and_api_give_the_hand_computed_figures(client):
+    """A year with only this test's exchanges: every figure by hand (a mutual side counts
+    half given and half received, its hours too; disputed and out-of-period ones do not)."""
+    day = datetime.date(2031, 3, 3)
+    ExchangeActivityFactory(start_date=day, sides=[("GM0153", "gave", 4), ("GM0988", "received")])
+    ExchangeActivityFactory(start_date=day, sides=[("GM0153", "received"), ("GM0193", "gave", 2)])
+    ExchangeActivityFactory(
+        start_date=day, sides=[("GM0153", "mutual", 3), ("place: Münster, DE", "mutual")]
+    )
+    ExchangeActivityFactory(
+        start_date=datetime.date(2030, 12, 31), sides=[("GM0153", "gave"), ("GM0988", "received")]
+    )
+    disputed = ExchangeActivityFactory(
+        start_date=day, sides=[("GM0153", "gave"), ("GM0193", "received")]
+    )
+    services.confirm_activity(disputed, agree=False)
+    period = {"from": "2031-01-01", "until": "2031-12-31"}
+
+    api = APIClient().get("/api/v1/reciprocity", period).json()
+    assert (api["from"], api["until"]) == ("2031-01-01", "2031-12-31")
+    assert api["municipalities"] == {
+        "GM0153": {
+            "given_activities": 1.5,
+            "received_activities": 1.5,
+            "given_hours": 5.5,
+            "received_hours": 1.5,
+            "activity_count": 3,
+            "activity_index": 0.0,
+            "hours_index": pytest.approx(4 / 7),
+        },
+        "GM0193": {
+            "given_activities": 1.0,
+            "received_activities": 0.0,
+            "given_hours": 2.0,
+            "received_hours": 0.0,
+            "activity_count": 1,
+            "activity_index": 1.0,
+            "hours_index": 1.0,
+        },
+        "GM0988": {
+            "given_activities": 0.0,
+            "received_activities": 1.0,
+            "given_hours": 0.0,
+            "received_hours": 0.0,
+            "activity_count": 1,
+            "activity_index": -1.0,
+            "hours_index": None,
+        },
+    }
+
+    page = client.get(reverse("partnerships:balances"), {**period, "order": "given"})
+    assert page.status_code == 200
+    assert [(m.cbs_code, b.activity_count) for m, b in page.context["rows"]] == [
+        ("GM0193", 1),  # gave most on balance
+        ("GM0153", 3),
+        ("GM0988", 1),
+    ]
 
 
 def test_network_balance_counts_only_exchanges_between_members(client):

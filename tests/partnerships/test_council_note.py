@@ -27,7 +27,7 @@ def test_pdf_holds_the_totals(client, django_capture_on_commit_callbacks):
     partnership = services.create_partnership(
         {"name": "Enschede – Weert kennispartnerschap", "kind": "projectpartnerschap"},
         [enschede, weert],
-        motives=[Motive.objects.first()] if Motive.objects.exists() else [],
+        motives=[Motive.objects.get(slug="solidariteit")],
     )
     for day, hours, costs, subsidy in [
         (datetime.date(2025, 3, 1), 12, Decimal("450.00"), Decimal("100.00")),
@@ -107,7 +107,7 @@ def test_council_note_for_a_proposed_activity(client, django_capture_on_commit_c
         ],
         organisation=enschede.organisation,
     )
-    motive = Motive.objects.first()
+    motive = Motive.objects.get(slug="solidariteit")
     url = reverse("partnerships:activity-council-note", args=[activity.slug])
     params = {
         "organisation": enschede.organisation.pk,

@@ -12,7 +12,8 @@ from kennisschakel.partnerships.models import (
     NetworkMembership,
     Partnership,
 )
-from kennisschakel.register.models import Organisation
+from kennisschakel.register.models import PolicyDomain
+from tests.partnerships.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,14 +161,18 @@ def test_logging_side_edits_an_activity_and_confirmation_starts_again(
 
 
 def test_membership_of_own_organisation_only(client, enschede_contributor, weert_contributor):
-    network = Organisation.objects.filter(type="network").order_by("slug").first()
+    network = NetworkFactory()  # a network of its own: no demo memberships in it
     create = reverse("partnerships:membership-create")
     client.force_login(enschede_contributor)
-    response = client.post(create, {"network": network.pk, "role": "board", "since": "2020"})
+    theme = PolicyDomain.objects.order_by("slug").first()
+    response = client.post(
+        create, {"network": network.pk, "role": "board", "since": "2020", "themes": [theme.pk]}
+    )
     assert response.status_code == 302
     enschede = services.parse_party("GM0153").organisation
     membership = NetworkMembership.objects.get(network=network, member=enschede)
     assert membership.role == "board"
+    assert list(membership.themes.all()) == [theme]
     again = client.post(create, {"network": network.pk, "role": "member"})
     assert again.status_code == 400 and "is al lid van" in again.content.decode()
     bad = client.post(
@@ -184,6 +189,7 @@ def test_membership_of_own_organisation_only(client, enschede_contributor, weert
     assert client.post(edit, {"role": "chair", "since": "2020"}).status_code == 302
     membership.refresh_from_db()
     assert membership.role == "chair" and membership.network == network
+    assert not membership.themes.exists()  # no box ticked on the changed form
     assert client.post(edit, {"delete": "1"}).status_code == 302
     assert not NetworkMembership.objects.filter(pk=membership.pk).exists()
 

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from kennisschakel.core.party_sections import context_of
 from kennisschakel.partnerships import balances, services
 from kennisschakel.partnerships.models import ExchangeActivity, Partnership
+from tests.knowledge.factories import PracticeFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 5, 12)
@@ -43,8 +44,10 @@ def test_one_activity_is_one_record_seen_from_both_sides():
 
 
 def test_balance_of_a_fresh_pair_is_hand_computed():
-    """Weert and Zoetermeer have no demo exchanges: two of ours, computed by hand."""
+    """Two exchanges of ours between Weert and Zoetermeer, computed by hand."""
     weert = services.parse_party("GM0988").organisation
+    # Only this test's exchanges count, whatever the demo data holds (rolled back after).
+    ExchangeActivity.objects.filter(sides__organisation=weert).delete()
     log(sides=[side("GM0988", "gave", 10), side("GM0637", "received", 2)])
     log(
         start=DAY.replace(year=2024),
@@ -194,9 +197,7 @@ def test_api_cannot_log_an_activity_without_own_organisation(enschede_contributo
 
 
 def test_outcomes_are_recorded_with_level_embedding_and_practices(client, enschede_contributor):
-    from kennisschakel.knowledge.models import Practice
-
-    practice = Practice.objects.published().first()
+    practice = PracticeFactory(cbs_code="GM0988")
     client.force_login(enschede_contributor)
     response = client.post(
         reverse("partnerships:activity-create"),

@@ -11,11 +11,10 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.core.permissions import can_edit
 from kennisschakel.core.versioning import VersionConflict
 from kennisschakel.partnerships import services
 from kennisschakel.partnerships.models import (
@@ -25,14 +24,12 @@ from kennisschakel.partnerships.models import (
     Partnership,
     PartnershipPartner,
 )
+from tests.accounts.factories import api_client
 from tests.concurrency import errors, run_in_threads
 
 
 def api_as(user) -> APIClient:
-    client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client(user)  # the user's token in the Authorization header
 
 
 def party(text):

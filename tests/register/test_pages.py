@@ -98,14 +98,34 @@ def test_site_in_english_after_switching_language(client):
 
 
 def test_organisations_and_groupings_and_places_pages(client):
-    body = client.get(reverse("register:organisation-list")).content.decode()
-    assert "Platform31" in body
-    assert client.get(reverse("register:grouping-list")).status_code == 200
-    body = client.get(reverse("register:place-search"), {"q": "Neurenberg"}).content.decode()
-    assert "Nuremberg" in body or "Neurenberg" in body
-    short = client.get(reverse("register:place-search"), {"q": "N"}).content.decode()
-    assert "Typ minstens twee letters" in short
-    assert client.get(reverse("register:country-detail", args=["de"])).status_code == 200
+    organisations = client.get(reverse("register:organisation-list"))
+    listed = list(organisations.context["organisations"])
+    assert "Platform31" in [o.name for o in listed]
+    assert not [o for o in listed if o.type == "municipality"]  # those have their own list
+
+    groupings = client.get(reverse("register:grouping-list"))
+    assert groupings.status_code == 200
+    g4 = next(g for g in groupings.context["groupings"] if g.slug == "g4")
+    assert (g4.name, g4.member_count) == ("G4", 4)
+    assert f"{LIST_URL}?grouping=g4" in groupings.content.decode()
+
+    # A Dutch exonym finds the German city, first, and says which variant matched.
+    found = client.get(reverse("register:place-search"), {"q": "Neurenberg"})
+    first = found.context["results"][0]
+    assert (first.name, first.country.iso2, first.matched_name) == ("Nuremberg", "DE", "Neurenberg")
+    assert first.get_absolute_url() in found.content.decode()
+    short = client.get(reverse("register:place-search"), {"q": "N"})
+    assert "Typ minstens twee letters" in short.content.decode()
+    assert short.context["results"] == []
+
+    germany = client.get(reverse("register:country-detail", args=["de"]))
+    assert germany.status_code == 200
+    assert germany.context["country"].iso2 == "DE"
+    places = list(germany.context["places"])
+    assert places[0].name == "Berlin"
+    assert all(p.country_id == germany.context["country"].pk for p in places)
+    assert [p.population for p in places] == sorted((p.population for p in places), reverse=True)
+    assert "Nuremberg" in germany.content.decode()
 
 
 def test_organisation_list_query_count_is_constant(client, django_assert_max_num_queries):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import can_edit
+from kennisschakel.core.permissions import can_edit
 from kennisschakel.register.models import Municipality, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +47,25 @@ def test_reader_of_own_municipality_cannot_edit(client, make_user):
     assert client.get(edit_url("gm0153")).status_code == 403
 
 
-def test_facilitator_may_edit_any_organisation(client, facilitator):
+@pytest.mark.parametrize("slug", ["vng", "gm0988"])  # a network and another municipality
+def test_facilitator_may_edit_any_organisation(client, facilitator, slug):
     client.force_login(facilitator)
-    response = client.post(edit_url("vng"), {"description_nl": "Vereniging van gemeenten."})
+    before = Organisation.objects.get(slug=slug)
+    assert client.get(edit_url(slug)).status_code == 200
+    response = client.post(
+        edit_url(slug),
+        {"description_nl": "Vereniging van gemeenten.", "website": "https://www.example.nl"},
+    )
     assert response.status_code == 302
+    assert response["Location"] == before.get_absolute_url()
+    after = Organisation.objects.get(slug=slug)
+    assert (after.description_nl, after.website) == (
+        "Vereniging van gemeenten.",
+        "https://www.example.nl",
+    )
+    assert (after.name, after.type) == (before.name, before.type)  # register facts stay
+    page = client.get(response["Location"]).content.decode()
+    assert "Het profiel is opgeslagen." in page and "Vereniging van gemeenten." in page
 
 
 def test_bad_input_keeps_what_was_typed_and_explains(client, enschede_contributor):

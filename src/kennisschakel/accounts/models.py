@@ -12,6 +12,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Role belongs to the permission registry (core/permissions.py); imported here for User.role
+# and for everyone who imports it from this module.
+from kennisschakel.core.permissions import Role
+
 
 def normalise_email(value: str | None) -> str:
     """The one spelling of an address: no surrounding space, lower case throughout.
@@ -21,15 +25,6 @@ def normalise_email(value: str | None) -> str:
     (or two lock-out counters) by typing a capital.
     """
     return (value or "").strip().lower()
-
-
-class Role(models.TextChoices):
-    """What a user may do; ordered from least to most."""
-
-    READER = "reader", _("reader")
-    CONTRIBUTOR = "contributor", _("contributor")
-    COORDINATOR = "coordinator", _("coordinator")
-    FACILITATOR = "facilitator", _("facilitator")
 
 
 class UserManager(BaseUserManager):

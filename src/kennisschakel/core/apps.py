@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from kennisschakel.core import staticfiles  # noqa: F401  (registers its system check)
-        from kennisschakel.core.background import health  # noqa: F401  (the /health 'tasks' check)
+        from kennisschakel.core.background import (
+            health,  # noqa: F401  (the /health 'tasks' check)
+            tasks,  # noqa: F401  (hands the outbox its send task)
+        )
         from kennisschakel.core.health import database_check  # noqa: F401  (/health 'database')
         from kennisschakel.core.warmup import register
 

@@ -8,7 +8,9 @@ A contribution answers, for the public (the home page shows only what anyone may
 
 * ``figures() -> list[Figure]``: counts about knowledge (practices, lessons, adoptions,
   exchanges), in one or two queries, never one per row;
-* ``recent() -> list[Group]``: a few recent items, one query per group.
+* ``recent() -> list[Group]``: a few recent items, one query per group;
+* ``context() -> dict``: further template variables of ``core/home.html`` (the
+  register's size line: ``register_counts``).
 
 Labels are translated when these are called, so in the request's language.
 """
@@ -59,6 +61,7 @@ class Contribution:
     order: int
     figures: Callable[[], list[Figure]] | None = None
     recent: Callable[[], list[Group]] | None = None
+    context: Callable[[], dict] | None = None
 
 
 _CONTRIBUTIONS: dict[str, Contribution] = {}
@@ -81,3 +84,11 @@ def figures() -> list[Figure]:
 
 def recent() -> list[Group]:
     return [g for c in contributions() if c.recent is not None for g in c.recent()]
+
+
+def context() -> dict:
+    found = {}
+    for contribution in contributions():
+        if contribution.context is not None:
+            found.update(contribution.context())
+    return found

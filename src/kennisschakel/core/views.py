@@ -4,23 +4,19 @@ from django.views.decorators.http import require_safe
 
 from kennisschakel.core import home as home_registry
 from kennisschakel.core.sources import REPORTS
-from kennisschakel.register import models as m
 
 
 def home(request):
     """The main job first: what do you want to know? Then what the hub holds (figures and
     recent practices and lessons, from the apps through core/home.py), who it is for and
-    why to log in; the register's size only as a small line."""
+    why to log in; the register's size only as a small line (register/home.py)."""
     return render(
         request,
         "core/home.html",
         {
             "figures": home_registry.figures(),
             "groups": home_registry.recent(),
-            "register_counts": {
-                "municipalities": m.Municipality.objects.count(),
-                "places": m.ForeignPlace.objects.count(),
-            },
+            **home_registry.context(),
         },
     )
 

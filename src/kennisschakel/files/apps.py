@@ -7,3 +7,10 @@ class FilesConfig(AppConfig):
     label = "files"
     verbose_name = _("Generated files")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kennisschakel.core.background import startup
+        from kennisschakel.files import tasks
+
+        # The PDF rendering processes start with a worker that takes this queue.
+        startup.register("pdf_processes")(tasks.start_rendering_processes)

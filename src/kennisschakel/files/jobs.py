@@ -1,43 +1,40 @@
-"""Ask for a file, make it, report progress, throw it away when it expires.
+"""Ask for a file: one job per request, queued for the worker (the request side).
 
 * ``request_file()`` (in the request): finds the waiting or running job for the same
   request or creates one; the unique constraint on active fingerprints makes double
   clicks and parallel requests meet in one row. The task is queued after commit.
-* ``run_job()`` (in the worker): claims the job with one conditional UPDATE (so a job
-  run twice is made once), makes the file, stores it under MEDIA_ROOT at an
-  unguessable path, and marks it done or failed -- again conditional updates, so a
-  job purged meanwhile is not brought back.
-* ``purge_expired()``: deletes expired jobs with their files, and fails jobs whose
-  worker died mid-run.
+* ``requeue_if_lost()``: a waiting job whose task went missing is queued again.
+* Who may fetch a job's file: ``may_access()``.
+
+Making the file in the worker and purging expired files is ``making.py`` (its names are
+importable from here too); the tasks that run them are ``tasks.py``.
 """
 
 import hashlib
 import json
-import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kennisschakel.files import kinds
+from kennisschakel.files.making import (  # noqa: F401  (importable from here, as before)
+    STALE_RUNNING,
+    delete_stored,
+    lifetime,
+    purge_expired,
+    report_progress,
+    run_job,
+)
 from kennisschakel.files.models import GeneratedFile
+from kennisschakel.files.tasks import make_file
 
-logger = logging.getLogger(__name__)
 Status = GeneratedFile.Status
 
-#: A job still 'running' this long after it started belongs to a worker that died.
-STALE_RUNNING = timedelta(minutes=30)
 #: A job 'queued' this long without a waiting task has lost its task (requeue_if_lost).
 LOST_AFTER = timedelta(minutes=2)
-
-
-def lifetime() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "KENNISSCHAKEL_FILES_HOURS", 24)))
 
 
 def fingerprint(kind: kinds.FileKind, parameters: dict, language: str, requester: str) -> str:
@@ -113,8 +110,6 @@ def requeue_if_lost(job: GeneratedFile) -> bool:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from kennisschakel.files.tasks import make_file
-
     if job.status != Status.QUEUED or job.created_at > timezone.now() - LOST_AFTER:
         return False
     waiting = DBTaskResult.objects.filter(
@@ -129,92 +124,4 @@ def requeue_if_lost(job: GeneratedFile) -> bool:
 
 
 def enqueue(job_id) -> None:
-    from kennisschakel.files.tasks import make_file
-
     make_file.enqueue(str(job_id))
-
-
-def report_progress(job_id, done: int, total: int, line: str) -> None:
-    GeneratedFile.objects.filter(pk=job_id, status=Status.RUNNING).update(
-        progress_done=done, progress_total=total, status_line=line[:200]
-    )
-
-
-def run_job(job_id) -> str:
-    """Make the file of one job; returns the job's final status (or 'skipped')."""
-    now = timezone.now()
-    claimed = GeneratedFile.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now
-    )
-    if not claimed:
-        return "skipped"  # made, failed, purged, or taken by another worker
-    job = GeneratedFile.objects.get(pk=job_id)
-    with translation.override(job.language):
-        try:
-            kind = kinds.get(job.kind)
-            report_progress(job.pk, 0, 0, _("Started…"))
-            content = kind.make(job, lambda done, total, line: report_progress(
-                job.pk, done, total, line))  # fmt: skip
-            filename = kind.filename(job)
-            note = ""
-            if isinstance(content, tuple):  # (bytes, a line for the page, e.g. emails sent)
-                content, note = content
-        except Exception as error:  # noqa: BLE001  (any failure: the page says so, with a retry)
-            logger.exception("Making file %s (%s) failed", job.pk, job.kind)
-            message = getattr(error, "user_message", "") or _(
-                "Something went wrong while making the file. Please try again; if it "
-                "fails again, contact the helpdesk."
-            )
-            GeneratedFile.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-                status=Status.FAILED,
-                error=str(message)[:500],
-                status_line=_("Failed."),
-                finished_at=timezone.now(),
-            )
-            return Status.FAILED
-        stored = GeneratedFile.file.field.storage.save(
-            GeneratedFile.file.field.generate_filename(job, filename), ContentFile(content)
-        )
-        finished = GeneratedFile.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.DONE,
-            file=stored,
-            filename=filename,
-            size=len(content),
-            progress_done=Greatest(F("progress_total"), 1),
-            progress_total=Greatest(F("progress_total"), 1),
-            status_line=note[:200],  # what the page adds to "ready" (e.g. emails sent)
-            finished_at=timezone.now(),
-            expires_at=timezone.now() + lifetime(),
-        )
-        if not finished:  # purged or failed meanwhile: keep no orphan file
-            delete_stored(GeneratedFile.file.field.storage, stored)
-            return "skipped"
-    return Status.DONE
-
-
-def delete_stored(storage, name: str) -> None:
-    """Delete a made file and its own random directory (left empty)."""
-    import os
-    from contextlib import suppress
-
-    storage.delete(name)
-    with suppress(NotImplementedError, OSError):  # not on the file system, or not empty
-        os.rmdir(os.path.dirname(storage.path(name)))
-
-
-def purge_expired() -> int:
-    """Delete expired jobs and their files; fail jobs whose worker died. Returns deletions."""
-    now = timezone.now()
-    GeneratedFile.objects.filter(status=Status.RUNNING, started_at__lt=now - STALE_RUNNING).update(
-        status=Status.FAILED,
-        error=_("Making the file took too long and was stopped. Please try again."),
-        finished_at=now,
-    )
-    deleted = 0
-    for job in GeneratedFile.objects.filter(expires_at__lt=now).exclude(
-        status__in=GeneratedFile.ACTIVE
-    ):
-        if job.file:
-            delete_stored(job.file.storage, job.file.name)
-        deleted += GeneratedFile.objects.filter(pk=job.pk, expires_at__lt=now).delete()[0]
-    return deleted

@@ -1,8 +1,10 @@
 """What can be made in the background, and who may have it.
 
 A kind is registered by the app whose data it prints (monitor/pdfs.py,
-partnerships/councilnote_jobs.py) and looked up by name when a worker runs the job, so
-``KINDS`` names the modules to import; nothing here knows about monitors or notes.
+partnerships/councilnote_jobs.py) and looked up by name when a worker runs the job. An
+app names its modules that register kinds in its ``AppConfig.file_kind_modules``; they
+are imported on the first look-up (in the web process and the worker), so nothing here
+knows about monitors or notes, and ``files`` depends on no app that makes files.
 
 Each kind says:
 * ``title(job)``: what the job page calls the file (in the active language);
@@ -20,12 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
-#: Modules that register kinds; imported on first look-up (in the web process and the worker).
-KIND_MODULES = [
-    "kennisschakel.monitor.pdfs",
-    "kennisschakel.monitor.bulk",
-    "kennisschakel.partnerships.councilnote_jobs",
-]
+from django.apps import apps
 
 Progress = Callable[[int, int, str], None]
 
@@ -51,10 +48,19 @@ def register(kind: FileKind) -> FileKind:
     return kind
 
 
+def kind_modules() -> list[str]:
+    """The modules that register kinds, as the installed apps name them."""
+    return [
+        module
+        for config in apps.get_app_configs()
+        for module in getattr(config, "file_kind_modules", ())
+    ]
+
+
 def get(name: str) -> FileKind:
     global _loaded
     if not _loaded:
-        for module in KIND_MODULES:
+        for module in kind_modules():
             import_module(module)
         _loaded = True
     try:

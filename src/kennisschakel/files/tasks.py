@@ -1,18 +1,23 @@
-"""The tasks of generated files (queue "files"); `kennisschakel worker` runs them."""
+"""The tasks of generated files (queue "files"); `kennisschakel worker` runs them.
+
+They run what ``making.py`` does; ``jobs.py`` (the request side) queues ``make_file``.
+"""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks import task
 
-from kennisschakel.files import jobs
+from kennisschakel.core.background.startup import takes_queue
+from kennisschakel.files import making, pdf
+from kennisschakel.files.models import GeneratedFile
 
 PURGE_INTERVAL = timedelta(hours=1)
 
 
 @task(queue_name="files")
 def make_file(job_id: str) -> str:
-    status = jobs.run_job(job_id)
+    status = making.run_job(job_id)
     schedule_purge(delay=PURGE_INTERVAL)
     return str(status)
 
@@ -20,9 +25,7 @@ def make_file(job_id: str) -> str:
 @task(queue_name="files")
 def purge_generated_files() -> int:
     """Delete expired files; plans the next pass while jobs remain."""
-    from kennisschakel.files.models import GeneratedFile
-
-    deleted = jobs.purge_expired()
+    deleted = making.purge_expired()
     if GeneratedFile.objects.exists():
         schedule_purge(delay=PURGE_INTERVAL)
     return deleted
@@ -44,3 +47,13 @@ def schedule_purge(delay: timedelta | None = None) -> bool:
     else:
         purge_generated_files.enqueue()
     return True
+
+
+def start_rendering_processes(queues: list[str], batch: bool) -> str | None:
+    """A worker start-up hook (core/background/startup.py, registered in FilesConfig)."""
+    if batch or not takes_queue(queues, "files"):
+        return None
+    # A worker that stays: the PDF pool's processes load their fonts now, not in the
+    # first user's wait (a --batch run may have no PDF to make).
+    started = pdf.start_pool()
+    return f"PDF rendering processes ready: {started}" if started else None

@@ -10,8 +10,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from kennisschakel.accounts.permissions import can_create
 from kennisschakel.core.api.openapi import ETAG_HEADER, conditional_update
+from kennisschakel.core.permissions import can_create
 from kennisschakel.core.versioning import (
     PreconditionFailed,
     VersionConflict,

@@ -27,3 +27,6 @@ class KnowledgeConfig(AppConfig):
         from kennisschakel.knowledge import sections
 
         sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
+        from kennisschakel.knowledge import seeding
+
+        seeding.register_seed_steps()  # its steps of `kennisschakel seed` (core/seeding.py)

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.knowledge.indexing import FACETS
 from kennisschakel.knowledge.models import Maturity, Practice
-from kennisschakel.knowledge.search import FACETS
 from kennisschakel.register import models as register
 
 FACET_LABELS = {

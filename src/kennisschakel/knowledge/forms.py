@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kennisschakel.core import tabular
 from kennisschakel.core.formwidgets import FilterableCheckboxes
 from kennisschakel.core.versioning import VersionedFormMixin
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice, TransferCategory
@@ -188,13 +189,11 @@ class ImportForm(forms.Form):
     publish = forms.BooleanField(label=_("Publish the imported practices at once"), required=False)
 
     def clean_file(self):
-        from kennisschakel.knowledge.spreadsheets import UnreadableFile, check_import_size
-
         upload = self.cleaned_data["file"]
         try:
-            check_import_size(upload.size)  # before a byte of it is read
-        except UnreadableFile as error:
-            raise forms.ValidationError(str(error)) from error
+            tabular.check_size(upload.size)  # before a byte of it is read
+        except tabular.ImportRejected as rejected:
+            raise forms.ValidationError(str(rejected)) from rejected
         return upload
 
 

@@ -23,10 +23,9 @@ def max_changes() -> int:
 
 @register("search_index")
 def search_index_check() -> dict:
-    from kennisschakel.knowledge.index_build import saved_meta
+    from kennisschakel.knowledge.index_build import database_identity, index_store, saved_meta
     from kennisschakel.knowledge.index_changes import current_seq
     from kennisschakel.knowledge.models import SearchIndexChange
-    from kennisschakel.knowledge.search import database_identity, index_store
 
     store = index_store()
     generation = store.current()

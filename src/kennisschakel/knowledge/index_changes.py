@@ -21,6 +21,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kennisschakel.knowledge.models import Adoption, Practice, SearchIndexChange, SearchIndexState
+from kennisschakel.knowledge.tasks import compact_search_index
 
 DEFAULT_COMPACT_EVERY = 500
 
@@ -32,8 +33,7 @@ def compact_every() -> int:
 
 def current_seq() -> int:
     """The number of the last committed change (one indexed primary-key read)."""
-    found = SearchIndexState.objects.filter(pk=1).values_list("seq", flat=True).first()
-    return found or 0
+    return SearchIndexState.current_seq()
 
 
 def record_change(practice_ids) -> int:
@@ -55,8 +55,6 @@ def record_change(practice_ids) -> int:
 
 
 def _enqueue_compaction() -> None:
-    from kennisschakel.knowledge.tasks import compact_search_index
-
     compact_search_index.enqueue()
 
 

@@ -291,6 +291,12 @@ class SearchIndexState(models.Model):
     def __str__(self) -> str:
         return f"search index at change {self.seq}"
 
+    @classmethod
+    def current_seq(cls) -> int:
+        """The number of the last committed change (one indexed primary-key read)."""
+        found = cls.objects.filter(pk=1).values_list("seq", flat=True).first()
+        return found or 0
+
 
 class SearchIndexChange(models.Model):
     """A practice to look at again for the search index: changed, unpublished or deleted.

@@ -1,7 +1,7 @@
-"""Who may change knowledge-bank records (see kennisschakel.accounts.permissions)."""
+"""Who may change knowledge-bank records (see kennisschakel.core.permissions)."""
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import allow_create, belongs_to, edit_rule
+from kennisschakel.core.permissions import allow_create, belongs_to, edit_rule
 from kennisschakel.knowledge.models import Adoption, Practice
 
 allow_create(Practice, {Role.CONTRIBUTOR, Role.COORDINATOR})

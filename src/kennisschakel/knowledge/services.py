@@ -11,8 +11,8 @@ from kennisschakel.accounts.models import Role, User
 from kennisschakel.core.background.outbox import queue_email
 from kennisschakel.core.slugs import save_with_unique_slug
 from kennisschakel.core.versioning import claim_version
+from kennisschakel.knowledge.analysis import prepare_for_search
 from kennisschakel.knowledge.models import Adoption, Attachment, Practice
-from kennisschakel.knowledge.search import prepare_for_search
 from kennisschakel.notifications import services as notifications
 from kennisschakel.notifications.models import Kind as NotificationKind
 

@@ -18,8 +18,9 @@ Cost per page: the counter read of a search (one query) and one query for the re
 import math
 from dataclasses import dataclass, field
 
+from kennisschakel.knowledge.analysis import practice_fields, shared_analyzer
 from kennisschakel.knowledge.models import Practice
-from kennisschakel.knowledge.search import practice_fields, practice_search, shared_analyzer
+from kennisschakel.knowledge.search import practice_search
 
 DEFAULT_LIMIT = 5
 MAX_KEY_WORDS = 12

@@ -2,22 +2,24 @@
 
 Import and export share one column list, so an exported file can be
 edited and imported again. Every row is validated with the same form as the
-web page; one bad row anywhere means nothing is written.
+web page; one bad row anywhere means nothing is written. Reading and writing the
+files is :mod:`kennisschakel.core.tabular`; this module maps the columns.
 """
 
-import csv
-import io
 import json
-import zipfile
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.core.tabular import (
+    ImportRejected,
+    ImportReport,
+    RowError,
+    Wording,
+    read_table,
+    write_csv,
+)
 from kennisschakel.engines.text.folding import fold
 from kennisschakel.knowledge.forms import PracticeForm
 from kennisschakel.knowledge.models import Maturity, Practice, TransferCategory
@@ -25,7 +27,7 @@ from kennisschakel.knowledge.services import save_practice
 from kennisschakel.knowledge.uploads import check_zip_archive
 from kennisschakel.register.models import Organisation, PolicyDomain
 
-# column → (form field, label for messages)
+# column → form field
 COLUMNS = {
     "titel": "title",
     "soort": "kind",
@@ -51,133 +53,33 @@ REQUIRED_COLUMNS = ("titel", "samenvatting", "domeinen")
 MAX_ROWS = 5000
 
 
-@dataclass
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.row:  # about the file as a whole
-            return self.message
-        return _("Row %(row)s, column '%(column)s': %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-@dataclass
-class ImportOutcome:
-    created: list[Practice] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-class UnreadableFile(ValueError):
-    """The file as a whole cannot be imported; the message says why, for the user."""
-
-
-def max_import_bytes() -> int:
-    return settings.KENNISSCHAKEL_IMPORT_MAX_BYTES
-
-
-def check_import_size(size: int) -> None:
-    """The first check of any import, before a byte is parsed."""
-    if size > max_import_bytes():
-        raise UnreadableFile(
-            _("The file is %(size)s; the limit for an import is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_import_bytes())}
-        )
-
-
-def _too_many_rows() -> UnreadableFile:
-    return UnreadableFile(_("At most %(max)s rows per file.") % {"max": MAX_ROWS})
-
-
-def _first_rows(rows, max_rows: int) -> list[list]:
-    """The header and up to ``max_rows`` rows, stopping (unparsed) as soon as there are more."""
-    values = []
-    for row in rows:
-        values.append(row)
-        if len(values) > max_rows + 1:
-            raise _too_many_rows()
-    return values
-
-
-def _xlsx_values(name: str, content: bytes, max_rows: int) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    not_excel = UnreadableFile(
-        _("'%(name)s' is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV (UTF-8).")
+#: The advice for a file that is not UTF-8 names the other format this import takes.
+SPREADSHEET = Wording(
+    not_utf8=lambda name, error: (
+        _("'%(name)s' is not a CSV file in UTF-8. Save it as CSV (UTF-8) or as .xlsx.")
         % {"name": name}
     )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            check_zip_archive(archive, name)
-            if "xl/workbook.xml" not in archive.namelist():
-                raise not_excel
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        if not workbook.worksheets:
-            raise not_excel
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        return [
-            ["" if cell is None else str(cell) for cell in row]
-            for row in _first_rows(rows, max_rows)
-        ]
-    except ValidationError as error:
-        raise UnreadableFile(" ".join(error.messages)) from error
-    except UnreadableFile:
-        raise
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise not_excel from error
+)
 
 
-def _csv_values(name: str, content: bytes, max_rows: int) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            _("'%(name)s' is not a CSV file in UTF-8. Save it as CSV (UTF-8) or as .xlsx.")
-            % {"name": name}
-        ) from error
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return _first_rows(csv.reader(io.StringIO(text), dialect), max_rows)
-    except csv.Error as error:
-        raise UnreadableFile(_("The file cannot be read: %(error)s") % {"error": error}) from error
+@dataclass
+class PracticeImport(ImportReport):
+    created: list[Practice] = field(default_factory=list)
 
 
-def read_rows(name: str, content: bytes, max_rows: int | None = None) -> list[dict[str, str]]:
-    """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts keyed by header.
-
-    The content decides the format, not the name or the browser's content
-    type; a name ending in .xlsx must hold a workbook. Size and row count are
-    checked before the rows are parsed; ``UnreadableFile`` says what is wrong.
-    Values that an export protected against formula injection are read back
-    as they were.
-    """
-    max_rows = MAX_ROWS if max_rows is None else max_rows
-    check_import_size(len(content))
-    if content.startswith(b"PK\x03\x04"):
-        values = _xlsx_values(name, content, max_rows)
-    elif name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise UnreadableFile(
-            _("'%(name)s' is not an Excel workbook (.xlsx). Save it as .xlsx or as CSV (UTF-8).")
-            % {"name": name}
-        )
-    else:
-        values = _csv_values(name, content, max_rows)
-    if not values:
-        return []
-    header = [fold(h).replace(" ", "_") for h in values[0]]
-    return [
-        dict(zip(header, (unescape_formula(c) for c in row), strict=False))
-        for row in values[1:]
-        if any(c.strip() for c in row)
-    ]
+def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
+    """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts keyed by the
+    folded header (``Inzet en kosten`` -> ``inzet_en_kosten``)."""
+    table = read_table(
+        name,
+        content,
+        max_rows=MAX_ROWS,
+        workbooks=True,
+        check_archive=check_zip_archive,
+        wording=SPREADSHEET,
+    )
+    header = [fold(h).replace(" ", "_") for h in table.header]
+    return [dict(zip(header, row.cells, strict=False)) for row in table.rows]
 
 
 def _domain_lookup() -> dict[str, PolicyDomain]:
@@ -197,25 +99,20 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def import_practices(name: str, content: bytes, user, publish: bool = False) -> ImportOutcome:
-    outcome = ImportOutcome()
+def import_practices(name: str, content: bytes, user, publish: bool = False) -> PracticeImport:
+    outcome = PracticeImport()
     try:
         rows = read_rows(name, content)
-    except UnreadableFile as error:
-        outcome.problems.append(RowProblem(0, "", str(error)))
+    except ImportRejected as rejected:
+        outcome.problems = rejected.errors
         return outcome
     if not rows:
-        outcome.problems.append(RowProblem(0, "", _("The file has no rows.")))
-        return outcome
-    if len(rows) > MAX_ROWS:
-        outcome.problems.append(
-            RowProblem(0, "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS})
-        )
+        outcome.problems.append(RowError(0, "", _("The file has no rows.")))
         return outcome
     missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
     if missing:
         outcome.problems.append(
-            RowProblem(
+            RowError(
                 1,
                 ", ".join(missing),
                 _("Required column(s) missing: %(columns)s.") % {"columns": ", ".join(missing)},
@@ -233,7 +130,7 @@ def import_practices(name: str, content: bytes, user, publish: bool = False) -> 
         problems_before = len(outcome.problems)
 
         def problem(column, message, number=number):
-            outcome.problems.append(RowProblem(number, column, message))
+            outcome.problems.append(RowError(number, column, message))
 
         owner = user.organisation
         owner_value = (row.get(OWNER_COLUMN) or "").strip().lower()
@@ -340,15 +237,9 @@ def export_rows(practices) -> list[dict]:
 
 def export_csv(practices) -> str:
     """CSV for spreadsheets: text that would start a formula is escaped (OWASP)."""
-    rows = [
-        {column: escape_formula(value) for column, value in row.items()}
-        for row in export_rows(practices)
-    ]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()) if rows else ["slug", *COLUMNS])
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    rows = export_rows(practices)
+    header = list(rows[0]) if rows else ["slug", *COLUMNS]
+    return write_csv([header, *([row.get(column) for column in header] for row in rows)])
 
 
 def export_json(practices) -> str:

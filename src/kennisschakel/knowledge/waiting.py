@@ -14,7 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kennisschakel.accounts.permissions import belongs_to
+from kennisschakel.core.permissions import belongs_to
 from kennisschakel.core.waiting import Part, Row, Section, first, register
 from kennisschakel.knowledge.models import Adoption, Practice
 

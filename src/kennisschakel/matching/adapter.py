@@ -1,7 +1,9 @@
 """Thin adapter: the register, the knowledge bank and the ledger → matchengine candidates.
 
 Everything the engine ranks is built here, in a fixed number of queries — all of it for
-a full build, or only the candidates a logged change names (:class:`Scope`). Keeping the
+a full build, or only the candidates a logged change names (:class:`Scope`). The facts
+about municipalities and partnerships are read by :mod:`kennisschakel.matching.facts`,
+the names a text mentions found by :mod:`kennisschakel.matching.names`. Keeping the
 built matcher (saved, opened by every process, changes applied) is
 :mod:`kennisschakel.matching.match_index`. People appear only while their consent
 stands; places abroad only when a Dutch municipality is already linked to them.
@@ -14,170 +16,19 @@ from django.db.models import Count, Q
 from django.utils import translation
 
 from kennisschakel.engines import matching as matchengine
-from kennisschakel.engines.matching.entities import NameTable
-from kennisschakel.engines.text.folding import is_latin
 from kennisschakel.knowledge.models import Adoption, Maturity, Practice
+from kennisschakel.matching.facts import (
+    INSTITUTION_TYPES,
+    NETWORK_TYPES,
+    cached_municipal_facts,
+    municipal_facts,
+    partnership_facts,
+    party_key,
+)
 from kennisschakel.matching.models import Offer, Question
-from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
+from kennisschakel.matching.names import MentionFinder, place_names
+from kennisschakel.partnerships.models import NetworkMembership, PartnershipPartner
 from kennisschakel.register import models as register
-from kennisschakel.register.services import size_schemes
-
-SIZE_SCHEME = "gib2009"
-NETWORK_TYPES = {"network", "knowledge_platform", "association"}
-INSTITUTION_TYPES = {"knowledge_institution"}
-ACTIVE = {Partnership.Status.ACTIVE, Partnership.Status.DORMANT}
-
-
-def _municipal_facts() -> dict[int, dict]:
-    """Per municipality organisation id: CBS code, province, size class, border countries."""
-    bands = next((s for s in size_schemes() if s.scheme.slug == SIZE_SCHEME), None)
-    borders = defaultdict(set)
-    for municipality_id, iso2 in register.BorderSegment.objects.values_list(
-        "municipality_id", "country__iso2"
-    ):
-        borders[municipality_id].add(iso2)
-    facts = {}
-    for m in register.Municipality.objects.select_related("province"):
-        size = bands.class_for(m.inhabitants) if bands else None
-        facts[m.organisation_id] = {
-            "code": m.cbs_code,
-            "name": m.common_name or m.name,
-            "names": frozenset(filter(None, [m.name, m.common_name])),
-            "province": m.province.code,
-            "size_class": size.slug if size else None,
-            "borders": frozenset(borders[m.pk]),
-        }
-    return facts
-
-
-def _partnership_facts(facts, partnership_ids=None):
-    """Active partnerships: per municipality its foreign countries/regions, partners, years;
-    per place abroad its Dutch partners; and texts for the municipalities' profiles.
-    ``partnership_ids``: only those partnerships (all when None)."""
-
-    def empty_profile():
-        return {"countries": set(), "regions": set(), "partners": set(), "since": None,
-                "texts": [], "domains": set()}  # fmt: skip
-
-    by_municipality = defaultdict(empty_profile)
-    by_place = defaultdict(lambda: {"municipalities": set(), "since": None, "texts": []})
-    # A municipality named by another counts only once it has confirmed (issue 10, C16).
-    partners = PartnershipPartner.objects.select_related(
-        "partnership", "place__country__world_region", "country__world_region"
-    ).filter(partnership__status__in=ACTIVE, status=PartnershipPartner.Status.CONFIRMED)
-    domain_rows = Partnership.domains.through.objects.all()
-    if partnership_ids is not None:
-        partners = partners.filter(partnership_id__in=partnership_ids)
-        domain_rows = domain_rows.filter(partnership_id__in=partnership_ids)
-    domains = defaultdict(set)
-    for partnership_id, slug in domain_rows.values_list("partnership_id", "policydomain__slug"):
-        domains[partnership_id].add(slug)
-    rows = defaultdict(list)
-    for partner in partners:
-        rows[partner.partnership_id].append(partner)
-    for parts in rows.values():
-        partnership = parts[0].partnership
-        dutch = [p.organisation_id for p in parts if p.organisation_id in facts]
-        text = f"{partnership.name}. {partnership.notes}"
-        for org_id in dutch:
-            entry = by_municipality[org_id]
-            entry["texts"].append(text)
-            entry["domains"] |= domains[partnership.pk]
-            for other in parts:
-                if other.organisation_id == org_id:
-                    continue
-                country = other.place.country if other.place_id else other.country
-                if other.place_id:
-                    entry["partners"].add(f"place:{other.place_id}")
-                elif other.organisation_id in facts:
-                    entry["partners"].add(f"municipality:{facts[other.organisation_id]['code']}")
-                if country is not None:
-                    entry["countries"].add(country.iso2)
-                    if country.world_region_id:
-                        entry["regions"].add(country.world_region.slug)
-                    if partnership.start_year:
-                        entry["since"] = min(filter(None, [entry["since"], partnership.start_year]))
-        for other in parts:
-            if other.place_id:
-                place = by_place[other.place_id]
-                place["place"] = other.place
-                place["municipalities"] |= {facts[o]["code"] for o in dutch}
-                place["texts"].append(text)
-                if partnership.start_year:
-                    place["since"] = min(filter(None, [place["since"], partnership.start_year]))
-    return by_municipality, by_place
-
-
-def _party_key(facts):
-    """Organisation → its candidate key (None for types that are no candidate)."""
-
-    def key(organisation) -> str | None:
-        if organisation.pk in facts:
-            return f"municipality:{facts[organisation.pk]['code']}"
-        if organisation.type in NETWORK_TYPES:
-            return f"network:{organisation.slug}"
-        if organisation.type in INSTITUTION_TYPES:
-            return f"institution:{organisation.slug}"
-        return None
-
-    return key
-
-
-class _MentionFinder:
-    """The places abroad (in an active partnership), networks, institutions and countries
-    a practice's text names, as whole names (``matchengine.NameTable``): built on first
-    use, in three queries."""
-
-    def __init__(self):
-        self._table = None
-        self._where: dict[str, tuple[str | None, str | None]] = {}
-
-    def _build(self):
-        from kennisschakel.matching.match_index import shared_analyzer
-        from kennisschakel.matching.services import _country_words
-
-        analyzer = shared_analyzer()
-        table = NameTable(analyzer.name_words, analyzer.stopwords)
-        regions = {}
-        for iso2, name_nl, name_en, region in register.Country.objects.values_list(
-            "iso2", "name_nl", "name_en", "world_region__slug"
-        ):
-            regions[iso2] = region
-            table.add(f"country:{iso2}", [n for n in (name_nl, name_en) if n and len(n) > 3])
-            self._where[f"country:{iso2}"] = (iso2, region)
-        for word, iso2 in _country_words().items():  # adjectives: "Duitse", "Marokkaanse"
-            table.add(f"country:{iso2}", [word])
-        places = (
-            PartnershipPartner.objects.filter(
-                partnership__status__in=ACTIVE,
-                status=PartnershipPartner.Status.CONFIRMED,
-                place__isnull=False,
-            )
-            .values_list("place_id", "place__name", "place__name_variants", "place__country__iso2")
-            .distinct()
-        )
-        for place_id, name, variants, iso2 in places:
-            table.add(f"place:{place_id}", place_names(name, variants))
-            self._where[f"place:{place_id}"] = (iso2, regions.get(iso2))
-        for slug, kind, name, short in register.Organisation.objects.filter(
-            type__in=NETWORK_TYPES | INSTITUTION_TYPES
-        ).values_list("slug", "type", "name", "short_name"):
-            prefix = "network" if kind in NETWORK_TYPES else "institution"
-            table.add(f"{prefix}:{slug}", [n for n in (name, short) if n])
-        self._table = table
-
-    def find(self, text: str) -> tuple[set[str], set[str], set[str]]:
-        """(candidate keys, ISO2 codes, world regions) that ``text`` names."""
-        if self._table is None:
-            self._build()
-        keys, countries, regions = set(), set(), set()
-        for key in self._table.find(text):
-            iso2, region = self._where.get(key, (None, None))
-            countries |= {iso2} if iso2 else set()
-            regions |= {region} if region else set()
-            if not key.startswith("country:"):
-                keys.add(key)
-        return keys, countries, regions
 
 
 @dataclass(frozen=True)
@@ -201,8 +52,8 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
     """The matcher's candidates from the database; ``scope`` limits them to some
     practices, organisations (their municipality, network or institution candidate),
     people and places abroad — what a logged change needs re-derived."""
-    facts = facts if facts is not None else _municipal_facts()
-    by_municipality, by_place = ledger if ledger is not None else _partnership_facts(facts)
+    facts = facts if facts is not None else municipal_facts()
+    by_municipality, by_place = ledger if ledger is not None else partnership_facts(facts)
     candidates: list[matchengine.Candidate] = []
     all_ = scope == EVERYTHING
     if not all_:  # a partial scope: what it does not name, it does not want
@@ -231,7 +82,7 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
         )
     practice_domains_of = defaultdict(set)
     practice_texts_of = defaultdict(list)
-    mentions = _MentionFinder()
+    mentions = MentionFinder()
     for practice in practices:
         owner = facts.get(practice.owner_id, {})
         domains = frozenset(d.slug for d in practice.domains.all())
@@ -249,7 +100,7 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
         named, countries, regions = mentions.find(f"{summary} {practice.context_partners}")
         links = frozenset(
             {f"place:{place.pk}" for place in places}
-            | {key for key in map(_party_key(facts), parties) if key}
+            | {key for key in map(party_key(facts), parties) if key}
             | named
         )
         countries |= {p.country.iso2 for p in places}
@@ -278,7 +129,7 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
                 evaluated=practice.maturity == Maturity.EVALUATED or bool(practice.evidence_url),
                 adoptions=adoptions.get(practice.pk, 0),
                 links=links,
-                owner=_party_key(facts)(practice.owner),
+                owner=party_key(facts)(practice.owner),
             )
         )
 
@@ -418,47 +269,14 @@ def build_candidates(facts=None, ledger=None, scope: Scope = EVERYTHING):
     return candidates
 
 
-def protected_names() -> list[str]:
-    """Proper names that are no candidate but must not be split either (issue 12):
-    countries (Nieuw-Zeeland is not Zeeland) and provinces."""
-    names = []
-    for name_nl, name_en in register.Country.objects.values_list("name_nl", "name_en"):
-        names += [name for name in (name_nl, name_en) if name]
-    names += register.Province.objects.values_list("name", flat=True)
-    return sorted(set(names))
-
-
-def place_names(name: str, variants) -> frozenset[str]:
-    """The names a place abroad is recognised by in a question: its name and the variants
-    a Dutch or English writer could use. Left out: transliterations that share no word
-    with the name ("ka sa bu lan ka", "White House" for Casablanca), variants shorter
-    than four letters, and single words that are ordinary Dutch words (the lexicon)."""
-    from kennisschakel.matching.match_index import shared_analyzer
-
-    analyzer = shared_analyzer()
-    own = analyzer.name_words(name)
-    joined = "".join(own)
-    names = {name}
-    for variant in variants or ():
-        words = analyzer.name_words(variant)
-        if not words or not is_latin(variant) or len("".join(words)) < 4:
-            continue
-        if len(words) == 1:
-            if words == own or (words[0] not in analyzer.lexicon and len(words[0]) >= 4):
-                names.add(variant)
-        elif "".join(words) == joined or (set(words) & set(own) - analyzer.stopwords):
-            names.add(variant)
-    return frozenset(names)
-
-
 def asker_for(organisation_id: int) -> matchengine.Asker:
     """The asking municipality: its facts and its own partnerships, read for it alone."""
-    facts = _facts()
+    facts = cached_municipal_facts()
     fact = facts[organisation_id]
     partnership_ids = PartnershipPartner.objects.filter(
         organisation_id=organisation_id, status=PartnershipPartner.Status.CONFIRMED
     ).values_list("partnership_id", flat=True)
-    ledger = _partnership_facts(facts, list(partnership_ids))[0].get(organisation_id)
+    ledger = partnership_facts(facts, list(partnership_ids))[0].get(organisation_id)
     networks = frozenset(
         f"network:{slug}"
         for slug in NetworkMembership.objects.filter(member_id=organisation_id).values_list(
@@ -486,26 +304,3 @@ def asker_for(organisation_id: int) -> matchengine.Asker:
         networks=networks,
         offers=frozenset(offers),
     )
-
-
-def _facts() -> dict[int, dict]:
-    """The municipalities' facts (342 rows and their borders), read once per process
-    and again after a change (:func:`match_index.apply_changes` forgets them)."""
-    from kennisschakel.matching import match_index
-
-    return match_index.municipal_facts()
-
-
-def matcher() -> matchengine.Matcher:
-    """The process's matcher: the saved index (opened, memory-mapped) with the logged
-    changes since it was built applied; see :mod:`kennisschakel.matching.match_index`."""
-    from kennisschakel.matching import match_index
-
-    return match_index.current_matcher()
-
-
-def reset() -> None:
-    """Forget the process's matcher (tests start each from a fresh database state)."""
-    from kennisschakel.matching import match_index
-
-    match_index.forget()

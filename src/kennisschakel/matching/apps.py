@@ -24,6 +24,13 @@ class MatchingConfig(AppConfig):
         from kennisschakel.matching import sections
 
         sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
-        from kennisschakel.matching import followup
+        from kennisschakel.matching import scheduling
 
-        followup.connect()  # saved questions re-matched after rebuilds and periodically
+        # Rebuilds queued when wanted; saved questions re-matched after them and periodically.
+        scheduling.connect()
+        from kennisschakel.matching import exchange_prefill
+
+        exchange_prefill.register()  # the exchange form starts from an accepted introduction
+        from kennisschakel.matching import seeding
+
+        seeding.register_seed_steps()  # its steps of `kennisschakel seed` (core/seeding.py)

@@ -7,8 +7,8 @@ organisation sees which suggestions are new since its last visit to the question
   (``match_index.basis()``: generation and change number, so a rebuild or any logged
   change to practices, offers, organisations, partnerships … makes it due) and stores
   the keys of its :data:`TOP` best suggestions (``SuggestionState.current``). Planned
-  shortly after every rebuild of the match index, and at least every :data:`INTERVAL`
-  (riding on the worker's outbox sweep, as the notification digest does).
+  shortly after every rebuild of the match index, and at least every 15 minutes
+  (``scheduling.py``).
 * **Seen**: when someone of the asking organisation opens the question's page,
   :func:`mark_seen` adds what the page shows, and the pass's current keys, to ``seen``
   and returns which shown ones are new since the previous visit (marked "nieuw").
@@ -23,12 +23,11 @@ seen nor been told of, the organisation is notified once for that pass (after co
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone, translation
 
 from kennisschakel.matching import match_index, services
@@ -40,8 +39,6 @@ logger = logging.getLogger(__name__)
 
 TOP = 10  # suggestions followed per question: what its page shows
 SEEN_KEEP = 200  # seen keys kept per question (the oldest are dropped)
-INTERVAL = timedelta(minutes=15)  # the periodic pass
-AFTER_REBUILD = timedelta(minutes=1)  # the pass after a rebuild (later: batch runs stay short)
 OPEN = [Question.Status.OPEN, Question.Status.IN_CONVERSATION]
 
 
@@ -163,47 +160,3 @@ def refresh_open_questions(limit: int | None = None) -> dict:
                 logger.exception("could not refresh the suggestions of question %s", question.pk)
                 failed += 1
     return {"basis": basis, "questions": done, "notified": notified, "failed": failed}
-
-
-# --------------------------------------------------------------------------- planning
-
-REBUILD_TASK = "kennisschakel.matching.tasks.rebuild_match_index"
-SWEEP_TASK = "kennisschakel.core.background.tasks.sweep_outbox"
-
-
-def schedule_refresh(delay: timedelta) -> bool:
-    """Plan a pass in ``delay`` unless one is waiting to run by then; True when planned.
-    Always for later, never ready at once, so a batch worker run is not lengthened."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    from kennisschakel.matching.tasks import refresh_question_suggestions
-
-    at = timezone.now() + delay
-    waiting = DBTaskResult.objects.filter(
-        Q(run_after__lte=at) | Q(run_after=get_date_max()),
-        status=TaskResultStatus.READY,
-        task_path=refresh_question_suggestions.module_path,
-    )
-    if waiting.exists():
-        return False
-    refresh_question_suggestions.using(run_after=at).enqueue()
-    return True
-
-
-def _after_task(sender, task_result, **kwargs) -> None:
-    path = task_result.task.module_path
-    delay = {REBUILD_TASK: AFTER_REBUILD, SWEEP_TASK: INTERVAL}.get(path)
-    if delay is None:
-        return
-    try:
-        schedule_refresh(delay)
-    except Exception:
-        # An error here would be recorded as the finished task's own failure (db_worker).
-        logger.exception("could not plan the pass over saved questions")
-
-
-def connect() -> None:
-    from django_tasks.signals import task_finished
-
-    task_finished.connect(_after_task, dispatch_uid="matching-question-followup")

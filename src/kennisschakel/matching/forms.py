@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kennisschakel.core.formwidgets import DateInput, FilterableCheckboxes, GroupedCheckboxes
+from kennisschakel.core.formwidgets import DateInput, FilterableCheckboxes
 from kennisschakel.knowledge.models import TransferCategory
 from kennisschakel.matching.models import Offer, Question, title_from_text
 from kennisschakel.matching.services import MAX_QUESTION_LENGTH, validate_question_text
 from kennisschakel.partnerships.models import ExchangeForm
-from kennisschakel.register.models import Country, PolicyDomain, WorldRegion
+from kennisschakel.register.models import Country, WorldRegion
+from kennisschakel.register.widgets import domain_choices, grouped_domain_field  # noqa: F401
 
 # The objects of policy transfer (Dolowitz & Marsh, as discussed in ``000`` §2.1) in plain
 # words, with the theory's own term in brackets for those who know it.
@@ -30,27 +31,6 @@ TRANSFER_HELP = _(
     "Optional. Policy-transfer theory calls these the objects of transfer (Dolowitz & "
     "Marsh, in Monrooij (2021), §2.1); the theory's term is in brackets."
 )
-
-
-def domain_choices():
-    """The policy domains as groups: each main domain with its sub-domains (one query)."""
-    domains = list(PolicyDomain.objects.order_by("position", "name_nl"))
-    children = {}
-    for domain in domains:
-        children.setdefault(domain.parent_id, []).append(domain)
-    groups = []
-    for parent in children.get(None, []):
-        options = [(parent.pk, _("%(name)s (in general)") % {"name": parent.name})]
-        options += [(child.pk, child.name) for child in children.get(parent.pk, [])]
-        groups.append((parent.name, options))
-    return groups
-
-
-def grouped_domain_field(field):
-    """Turn a form's policy-domain multi-select into checkbox groups, same values."""
-    field.widget = GroupedCheckboxes()
-    field.choices = domain_choices()
-    return field
 
 
 class CountryChoicesField(forms.Field):

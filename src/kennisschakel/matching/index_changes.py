@@ -11,7 +11,8 @@ Caught with model signals, so services, admin, loaders and plain ``save()`` all 
 practices (and their domains and places abroad), adoptions, questions, offers (and their
 domains), partnerships (their partners and domains), network memberships, organisations
 (and their domains) and contact persons. Not caught: ``QuerySet.update()`` and bulk
-inserts — the services that use them call :func:`record_change` themselves — and the
+inserts — the services that use them call :func:`record_change` themselves, or send a
+signal caught here (``partnerships.signals.partners_changed``) — and the
 register's reference data (municipalities, provinces, borders): ``kennisschakel
 rebuild_match_index`` (run by ``seed``) picks those up.
 """
@@ -22,10 +23,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kennisschakel.knowledge.models import Adoption, Practice
 from kennisschakel.matching.models import MatchIndexChange, MatchIndexState, Offer, Question
+from kennisschakel.matching.rebuild_requests import enqueue_rebuild, rebuild_every
 from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
+from kennisschakel.partnerships.signals import partners_changed
 from kennisschakel.register.models import ContactPerson, Organisation
 
-# Organisation types whose own candidate the matcher shows (adapter.NETWORK_TYPES …).
+# Organisation types whose own candidate the matcher shows (facts.NETWORK_TYPES …).
 _CANDIDATE_KINDS = {
     "network": "network",
     "knowledge_platform": "network",
@@ -54,8 +57,6 @@ def record_change(refs) -> int:
         MatchIndexChange.objects.bulk_create(
             [MatchIndexChange(seq=seq, kind=kind, ref=ref, key=key) for kind, ref, key in refs]
         )
-    from kennisschakel.matching.match_index import enqueue_rebuild, rebuild_every
-
     # Every so many changes a fresh generation takes them in, so that the processes'
     # overlays stay small. Exactly one writer draws each multiple.
     if rebuild_every() > 0 and seq % rebuild_every() == 0:
@@ -145,7 +146,12 @@ def _on_relation(sender, instance, action, reverse, **kwargs):
         record_change(_refs(instance))
 
 
+def _on_partners_changed(sender, partnership, **kwargs):
+    record_change([("partnership", partnership.pk, "")])
+
+
 def connect() -> None:
+    partners_changed.connect(_on_partners_changed, dispatch_uid="match-index-partners-changed")
     for model in _WATCHED:
         post_save.connect(
             _on_write, sender=model, dispatch_uid=f"match-index-save-{model.__name__}"

@@ -28,18 +28,16 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
 from kennisschakel.engines import matching as matchengine
 from kennisschakel.engines.matching.persist import StaleIndex
 from kennisschakel.engines.text.index_store import IndexStore
-from kennisschakel.matching import adapter, index_changes
+from kennisschakel.matching import adapter, facts, index_changes, names
 from kennisschakel.matching.models import MatchIndexChange
+from kennisschakel.matching.rebuild_requests import enqueue_rebuild, rebuild_every
 from kennisschakel.partnerships.models import PartnershipPartner
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_REBUILD_EVERY = 500
 
 
 def index_root() -> Path:
@@ -51,24 +49,6 @@ def index_store() -> IndexStore:
     return IndexStore(index_root())
 
 
-def rebuild_every() -> int:
-    return int(getattr(settings, "KENNISSCHAKEL_MATCH_INDEX_REBUILD_EVERY", DEFAULT_REBUILD_EVERY))
-
-
-_ANALYZER = None
-
-
-def shared_analyzer():
-    """One Dutch analyzer per process for building (its lexicon takes a second to load).
-    An opened matcher brings its own, over the lexicon saved with it."""
-    global _ANALYZER
-    if _ANALYZER is None:
-        from kennisschakel.engines.text.analysis import DutchAnalyzer
-
-        _ANALYZER = DutchAnalyzer()
-    return _ANALYZER
-
-
 # -- building -------------------------------------------------------------------------
 
 
@@ -76,11 +56,11 @@ def build() -> tuple[matchengine.Matcher, int]:
     """Every candidate, in memory, and the change number the build includes (read
     first: a change committed during the build is applied again later, harmlessly)."""
     seq = index_changes.current_seq()
-    facts = adapter._municipal_facts()
-    ledger = adapter._partnership_facts(facts)
-    candidates = adapter.build_candidates(facts, ledger)
+    municipal = facts.municipal_facts()
+    ledger = facts.partnership_facts(municipal)
+    candidates = adapter.build_candidates(municipal, ledger)
     matcher = matchengine.Matcher(
-        candidates, analyzer=shared_analyzer(), names=adapter.protected_names()
+        candidates, analyzer=names.shared_analyzer(), names=names.protected_names()
     )
     return matcher, seq
 
@@ -105,20 +85,6 @@ def rebuild() -> dict:
     }
 
 
-def enqueue_rebuild() -> None:
-    """Queue a rebuild on the "index" queue, after the current transaction commits."""
-
-    def enqueue():
-        from kennisschakel.matching.tasks import rebuild_match_index
-
-        try:
-            rebuild_match_index.enqueue()
-        except Exception:  # a full queue table must not break the write that asked
-            logger.exception("Could not queue a rebuild of the match index.")
-
-    transaction.on_commit(enqueue)
-
-
 # -- the process's matcher --------------------------------------------------------------
 
 
@@ -128,19 +94,13 @@ class _State:
         self.generation: str | None = None  # None: built in memory
         self.seq = 0  # changes up to this number are in the matcher
         self.base_seq = 0  # the number the generation (or the in-memory build) includes
-        self.facts: dict | None = None
         self.opened_at = 0.0
+        facts.forget_cached_facts()  # read again with the next matcher
 
 
 _STATE = _State()
 _FALLBACK_QUEUED = False  # a process without a saved index asks for one build, once
 _LOCK = threading.Lock()
-
-
-def municipal_facts() -> dict:
-    if _STATE.facts is None:
-        _STATE.facts = adapter._municipal_facts()
-    return _STATE.facts
 
 
 def forget() -> None:
@@ -250,9 +210,9 @@ def apply_changes(matcher: matchengine.Matcher, after: int, upto: int) -> int:
             if place_id:
                 places.add(place_id)
                 keys.add(f"place:{place_id}")
-    _STATE.facts = None  # a municipality's name or organisation may have changed
-    facts = municipal_facts()
-    keys |= {f"municipality:{facts[o]['code']}" for o in organisations if o in facts}
+    facts.forget_cached_facts()  # a municipality's name or organisation may have changed
+    municipal = facts.cached_municipal_facts()
+    keys |= {f"municipality:{municipal[o]['code']}" for o in organisations if o in municipal}
     keys |= {f"person:{pk}" for pk in ids.get("person", ())}
     keys |= {f"place:{pk}" for pk in places}
     practice_ids = ids.get("practice", set())
@@ -279,8 +239,8 @@ def apply_changes(matcher: matchengine.Matcher, after: int, upto: int) -> int:
             "partnership_id", flat=True
         )
     )
-    ledger = adapter._partnership_facts(facts, sorted(partnership_ids))
-    fresh = adapter.build_candidates(facts, ledger, scope)
+    ledger = facts.partnership_facts(municipal, sorted(partnership_ids))
+    fresh = adapter.build_candidates(municipal, ledger, scope)
     for candidate in fresh:
         matcher.add(candidate)
     for key in keys - {candidate.key for candidate in fresh}:

@@ -1,4 +1,4 @@
-"""Who may change questions, offers and introductions (see kennisschakel.accounts.permissions).
+"""Who may change questions, offers and introductions (see kennisschakel.core.permissions).
 
 Pages, API and services all ask these functions, so a door refused on the site is
 refused in the API too.
@@ -7,7 +7,7 @@ refused in the API too.
 from django.utils.translation import gettext as _
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import (
+from kennisschakel.core.permissions import (
     allow_create,
     belongs_to,
     can_create,

@@ -1,8 +1,9 @@
-"""Tasks of matchmaking (queue "index"); `kennisschakel worker` runs them."""
+"""Tasks of matchmaking (queue "index"); `kennisschakel worker` runs them. Queued by
+``scheduling.py``."""
 
 from django_tasks import task
 
-from kennisschakel.matching import match_index
+from kennisschakel.matching import followup, match_index
 
 
 @task(queue_name="index")
@@ -14,6 +15,4 @@ def rebuild_match_index() -> dict:
 @task(queue_name="index")
 def refresh_question_suggestions() -> dict:
     """Match the open saved questions again where the matcher changed (followup.py)."""
-    from kennisschakel.matching import followup
-
     return followup.refresh_open_questions()

@@ -23,8 +23,10 @@ from rest_framework.views import APIView
 from kennisschakel.core.clientip import client_ip
 from kennisschakel.engines import survey
 from kennisschakel.files.api import ACCEPTED as FILE_JOB_ACCEPTED
-from kennisschakel.monitor import rules, schedule, services
+from kennisschakel.monitor import rules, services
 from kennisschakel.monitor.models import Instrument, Invitation, Wave
+from kennisschakel.monitor.report_cache import computed_report
+from kennisschakel.monitor.reporting import report_json
 from kennisschakel.register.models import SizeScheme
 
 ACCESS_CODE_HEADER = OpenApiParameter(
@@ -110,21 +112,21 @@ class WaveSerializer(serializers.ModelSerializer):
         try:
             wave = services.create_wave(validated, self.context["request"].user)
             if override:
-                schedule.set_override(wave, override, self.context["request"].user)
+                services.set_status(wave, override, self.context["request"].user)
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
         return wave
 
     def update(self, instance, validated):
+        serializers.raise_errors_on_nested_writes("update", self, validated)
         override = validated.pop("status_override", None)
-        wave = super().update(instance, validated)
-        if override is not None and override != wave.status_override:
-            try:
-                schedule.set_override(wave, override, self.context["request"].user)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
-        schedule.announce_status(wave)  # new dates may open or close it now
-        return wave
+        try:
+            # New dates may open or close it now: the service announces that (once).
+            return services.update_wave(
+                instance, validated, override=override, user=self.context["request"].user
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -190,9 +192,6 @@ class WaveViewSet(
     )
     @action(detail=True, methods=["get"])
     def report(self, request, slug=None):
-        from kennisschakel.monitor.report_cache import computed_report
-        from kennisschakel.monitor.reporting import report_json
-
         wave = self.get_object()
         if wave.status != Wave.Status.CLOSED and not rules.may_run_waves(request.user):
             raise exceptions.PermissionDenied(

@@ -182,7 +182,7 @@ class WaveEditForm(WaveForm):
 
 class StatusForm(forms.Form):
     """The facilitator's override: open now (until a closing date), close now, or back
-    to the dates (schedule.set_override). One button per action."""
+    to the dates (services.set_status). One button per action."""
 
     ACTIONS = {"open": Wave.Status.OPEN, "close": Wave.Status.CLOSED, "dates": ""}
 

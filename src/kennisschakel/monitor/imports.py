@@ -9,10 +9,11 @@ the same instrument.
 
 Import rules:
 
-* limits first: a file larger than MONITOR_IMPORT_MAX_BYTES (5 MB) is refused before it
-  is read, and one with more than MONITOR_IMPORT_MAX_ROWS (5000) data rows is refused by
-  a streaming count before any row is parsed; an XLSX or other zip file (whatever its
-  name says) is refused with the advice to save it as CSV;
+* the file is read by :func:`kennisschakel.core.tabular.read_table`, limits first: a file
+  larger than MONITOR_IMPORT_MAX_BYTES (5 MB) is refused before it is read, and one with
+  more than MONITOR_IMPORT_MAX_ROWS (5000) data rows is refused by a streaming count
+  before any row is parsed; an XLSX or other zip file (whatever its name says) is refused
+  with the advice to save it as CSV;
 * UTF-8 (a byte-order mark is fine), ``;`` or ``,`` as delimiter (whichever the header
   line uses more), header names compared without case and surrounding spaces;
 * every row's ``cbs_code`` must be a municipality of the wave's population (its
@@ -20,7 +21,7 @@ Import rules:
 * the cells are read by :func:`kennisschakel.engines.survey.parse_csv_row` (routing, options,
   bounds, required questions); a column that belongs to no question is named once, for
   the header row;
-* every problem is collected as :class:`RowError` ``(row, column, message)``, the row
+* every problem is collected as a :class:`RowError` ``(row, column, message)``, the row
   numbered as a spreadsheet shows it (the header is row 1; a text cell with line breaks
   is still one row); file-level problems have row 0. Any problem raises
   :class:`ImportRejected` and nothing is written;
@@ -34,25 +35,24 @@ analysis counts: answers to questions that are no longer asked are left out), or
 by CBS code. Raw responses are for analysts only (``rules.may_export_raw``); XLSX
 cells are written as values, never as formulas, and in both formats a text that would
 start a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``
-(:func:`kennisschakel.core.tabular.escape_formula`); import takes that quote off again,
-so an exported file imports unchanged.
+(:func:`kennisschakel.core.tabular.write_csv`, :func:`~kennisschakel.core.tabular.write_xlsx`);
+import takes that quote off again, so an exported file imports unchanged.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kennisschakel.core.tabular import escape_formula, unescape_formula
+from kennisschakel.core import tabular
+from kennisschakel.core.tabular import ImportRejected, ImportReport, RowError
 from kennisschakel.engines import survey
 from kennisschakel.engines.survey.instrument import MULTIPLE_TYPES
 from kennisschakel.monitor.models import Invitation, Wave
@@ -65,36 +65,33 @@ KEY_COLUMNS = (CODE_COLUMN, NAME_COLUMN)
 SHEET_TITLE = "antwoorden"
 
 
-class RowError(NamedTuple):
-    """One problem: the row as a spreadsheet numbers it (header = 1; 0 = the whole file),
-    the column (empty when the problem is not about one column) and the message."""
+class ResponseError(RowError):
+    """A problem of a response file, its place worded as the import page always showed it:
+    ``row 3, column cbs_code: …``, leaving out what is not known."""
 
-    row: int
-    column: str
-    message: str
+    __slots__ = ()
 
     def __str__(self) -> str:
-        if not self.row:
-            return self.message
-        return _("row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column or "-",
-            "message": self.message,
-        }
-
-
-class ImportRejected(Exception):
-    """The file has problems; nothing was imported. ``errors``: every :class:`RowError`."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(error) for error in self.errors))
+        if self.row and self.column:
+            return _("row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row:
+            return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        if self.column:
+            return _("column %(column)s: %(message)s") % {
+                "column": self.column,
+                "message": self.message,
+            }
+        return self.message
 
 
 @dataclass
-class ImportResult:
-    imported: int  # rows imported (= invitations submitted by this import)
-    replaced: int  # of which the invitation had been submitted (or imported) before
+class ImportResult(ImportReport):
+    imported: int = 0  # rows imported (= invitations submitted by this import)
+    replaced: int = 0  # of which the invitation had been submitted (or imported) before
 
     def __str__(self) -> str:
         return _(
@@ -116,88 +113,28 @@ def max_rows() -> int:
     return getattr(settings, "MONITOR_IMPORT_MAX_ROWS", 5000)
 
 
-def _too_large() -> ImportRejected:
-    return ImportRejected(
-        [
-            RowError(
-                0,
-                "",
-                _("The file is larger than %(size)s MB; a response file is far smaller.")
-                % {"size": round(max_bytes() / 1024 / 1024, 1)},
-            )
-        ]
-    )
+RESPONSE_FILE = tabular.Wording(
+    too_large=lambda size, limit: (
+        _("The file is larger than %(size)s MB; a response file is far smaller.")
+        % {"size": round(limit / 1024 / 1024, 1)}
+    ),
+    too_many_rows=lambda rows: (
+        _("The file has more than %(rows)s rows; import it in parts.") % {"rows": rows}
+    ),
+    unreadable=lambda error: _("The file cannot be read as CSV: %(error)s") % {"error": error},
+)
 
 
-def _bytes(file_or_text: bytes | IO | Path) -> bytes:
-    """The file's bytes, refused (unread) when larger than :func:`max_bytes`."""
-    limit = max_bytes()
-    if isinstance(file_or_text, Path):
-        if file_or_text.stat().st_size > limit:
-            raise _too_large()
-        return file_or_text.read_bytes()
-    if isinstance(file_or_text, bytes | bytearray):
-        content = bytes(file_or_text)
-    else:
-        if (getattr(file_or_text, "size", None) or 0) > limit:
-            raise _too_large()
-        content = file_or_text.read(limit + 1)
-    if len(content) > limit:
-        raise _too_large()
-    return content
-
-
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _text(file_or_text: str | bytes | IO | Path) -> str:
-    """The file's text: a ``str`` is the content itself; bytes and binary files are
-    decoded as UTF-8; a BOM is dropped. ``UnicodeDecodeError`` is left to the caller.
-    Files over the size limit and spreadsheets (zip files) raise :class:`ImportRejected`."""
-    if isinstance(file_or_text, str):
-        if len(file_or_text) > max_bytes():
-            raise _too_large()
-        return file_or_text.lstrip("\ufeff")
-    content = _bytes(file_or_text)
-    if isinstance(content, str):  # a text-mode file
-        return content.lstrip("\ufeff")
-    if content.startswith(ZIP_MAGIC):
-        raise ImportRejected(
-            [
-                RowError(
-                    0,
-                    "",
-                    _(
-                        "This is an Excel (XLSX) or other zip file, not a CSV file. Open it "
-                        "in your spreadsheet program, save it as 'CSV UTF-8' and import that."
-                    ),
-                )
-            ]
-        )
-    return content.decode("utf-8-sig").lstrip("\ufeff")
-
-
-def _check_row_count(text: str) -> None:
-    """Count the records as a stream, stopping past the limit: before any row is parsed."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    limit = max_rows() + 1  # the header row
-    for count, _cells in enumerate(reader, start=1):
-        if count > limit:
-            raise ImportRejected(
-                [
-                    RowError(
-                        0,
-                        "",
-                        _("The file has more than %(rows)s rows; import it in parts.")
-                        % {"rows": max_rows()},
-                    )
-                ]
-            )
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+def read_responses(file_or_text: str | bytes | IO | Path) -> list[tabular.Row]:
+    """The rows of a response CSV that are not blank, the header included: a ``str`` or
+    ``bytes`` is the content itself, a path or an upload is refused unread when too large.
+    ``;`` or ``,`` as delimiter, whichever the header line uses more. Shared with the
+    LimeSurvey import."""
+    table = tabular.read_table(
+        file_or_text, max_bytes=max_bytes(), max_rows=max_rows(), sniff=False, delimiters=",;",
+        wording=RESPONSE_FILE,
+    )  # fmt: skip
+    return table.records()
 
 
 def normalise_code(value: str) -> str:
@@ -206,12 +143,6 @@ def normalise_code(value: str) -> str:
     if code.isdigit() and len(code) <= 4:
         return f"GM{code.zfill(4)}"
     return code
-
-
-def _read_records(text: str) -> list[tuple[int, list[str]]]:
-    """``(row number, cells)`` per record, the header included (row 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    return [(number, cells) for number, cells in enumerate(reader, start=1)]
 
 
 def _header_problems(
@@ -224,18 +155,16 @@ def _header_problems(
     columns = instrument.csv_columns
     for name in header:
         if name in seen:
-            problems.append(
-                RowError(1, name, _("Column '%(column)s' occurs twice.") % {"column": name})
-            )
+            problems.append(duplicate_column(name))
             continue
         seen.add(name)
         if name not in columns and name not in KEY_COLUMNS:
             unknown.add(name)
             error = survey.AnswerError("unknown_column", {"column": name})
-            problems.append(RowError(1, name, answer_message(error)))
+            problems.append(ResponseError(1, name, answer_message(error)))
     if CODE_COLUMN not in seen:
         problems.append(
-            RowError(
+            ResponseError(
                 1,
                 CODE_COLUMN,
                 _(
@@ -253,37 +182,19 @@ def import_responses(
 ) -> ImportResult:
     """Import a response CSV into ``wave``: every row or none (see the module docstring).
 
-    Raises :class:`ImportRejected` with every problem; ``UnicodeDecodeError`` when bytes
-    are not UTF-8 is reported as a problem too."""
-    try:
-        text = _text(file_or_text)
-    except UnicodeDecodeError as error:
-        raise ImportRejected(
-            [RowError(0, "", _("The file is not UTF-8 text: %(error)s") % {"error": error})]
-        ) from error
-    if "\x00" in text:
-        raise ImportRejected(
-            [RowError(0, "", _("The file contains NUL characters; it is not a CSV text file."))]
-        )
-    try:
-        _check_row_count(text)
-        records = _read_records(text)
-    except csv.Error as error:
-        raise ImportRejected(
-            [RowError(0, "", _("The file cannot be read as CSV: %(error)s") % {"error": error})]
-        ) from error
-    records = [(number, cells) for number, cells in records if any(c.strip() for c in cells)]
+    Raises :class:`ImportRejected` with every problem."""
+    records = read_responses(file_or_text)
     if not records:
-        raise ImportRejected([RowError(0, "", _("The file is empty."))])
+        raise ImportRejected(_("The file is empty."))
     header_row, header_cells = records[0]
     if header_cells and is_practice_label(header_cells[0]):
         # An export of a practice wave: its made-up answers never go into a wave.
         raise ImportRejected(
-            [RowError(1, "", _("This file holds the fictitious answers of a practice wave; "
-                               "it cannot be imported."))]
+            [ResponseError(1, "", _("This file holds the fictitious answers of a practice "
+                                    "wave; it cannot be imported."))]
         )  # fmt: skip
     if header_row != 1:
-        raise ImportRejected([RowError(1, "", _("The first row must hold the column names."))])
+        raise ImportRejected([ResponseError(1, "", _("The first row must hold the column names."))])
     header = [cell.strip().lower() for cell in header_cells]
     instrument = wave.instrument.engine()
     problems, unknown = _header_problems(instrument, header)
@@ -297,7 +208,7 @@ def import_responses(
     for number, cells in records[1:]:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append(
-                RowError(
+                ResponseError(
                     number,
                     "",
                     _("The row has %(cells)s cells, the header %(columns)s columns.")
@@ -305,33 +216,35 @@ def import_responses(
                 )
             )
             continue
-        row = {column: unescape_formula(cell) for column, cell in zip(header, cells, strict=False)}
+        row = dict(zip(header, cells, strict=False))
         code = normalise_code(row.get(CODE_COLUMN, ""))
         invitation = invitations.get(code)
         if not code:
-            problems.append(RowError(number, CODE_COLUMN, _("The CBS code is empty.")))
+            problems.append(ResponseError(number, CODE_COLUMN, _("The CBS code is empty.")))
         elif invitation is None:
-            problems.append(
-                RowError(
-                    number,
-                    CODE_COLUMN,
-                    _("CBS code '%(code)s' is not a municipality of this wave's population.")
-                    % {"code": code},
-                )
-            )
+            problems.append(not_in_population(number, CODE_COLUMN, code))
         else:
             problem = claim_row(invitation, number, CODE_COLUMN, first_row, replace_submitted)
             if problem is not None:
                 problems.append(problem)  # any problem refuses the whole file
         answers, errors = survey.parse_csv_row(instrument, row, ignore=ignore)
         for column, error in errors:
-            problems.append(RowError(number, column, answer_message(error)))
+            problems.append(ResponseError(number, column, answer_message(error)))
         if invitation is not None and not errors:
             prepared.append((invitation, answers))
-    if problems:
-        problems.sort(key=lambda error: error.row)  # stable: order within a row is kept
-        raise ImportRejected(problems)
-    return _store(prepared)
+    return store_or_reject(problems, prepared)
+
+
+def duplicate_column(name: str) -> ResponseError:
+    return ResponseError(1, name, _("Column '%(column)s' occurs twice.") % {"column": name})
+
+
+def not_in_population(number: int, column: str, code: str) -> ResponseError:
+    return ResponseError(
+        number,
+        column,
+        _("CBS code '%(code)s' is not a municipality of this wave's population.") % {"code": code},
+    )
 
 
 def claim_row(
@@ -342,7 +255,7 @@ def claim_row(
     replacing that was not asked for. Shared by the native and the LimeSurvey import."""
     code = invitation.cbs_code
     if code in first_row:
-        return RowError(
+        return ResponseError(
             number,
             column,
             _("CBS code '%(code)s' occurs more than once (also in row %(row)s).")
@@ -350,7 +263,7 @@ def claim_row(
         )
     first_row[code] = number
     if invitation.submitted_at and not invitation.imported and not replace_submitted:
-        return RowError(
+        return ResponseError(
             number,
             column,
             _(
@@ -360,6 +273,17 @@ def claim_row(
             % {"name": invitation.name, "code": code},
         )
     return None
+
+
+def store_or_reject(
+    problems: list[RowError], prepared: list[tuple[Invitation, dict[str, Any]]]
+) -> ImportResult:
+    """All rows or none: any problem refuses the file (the problems sorted by row, stable:
+    the order within a row is kept); otherwise every prepared row is stored."""
+    if problems:
+        problems.sort(key=lambda error: error.row)
+        raise ImportRejected(problems)
+    return _store(prepared)
 
 
 @transaction.atomic
@@ -400,12 +324,6 @@ def columns_of(instrument: survey.Instrument) -> list[str]:
     return [*KEY_COLUMNS, *instrument.csv_columns]
 
 
-def _number(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def answer_cells(instrument: survey.Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
     """``{column: value}`` for the answered questions: option codes, 0/1 per option of a
     multiple question, numbers and texts as they are (``None`` for nothing)."""
@@ -422,15 +340,20 @@ def answer_cells(instrument: survey.Instrument, answers: Mapping[str, Any]) -> d
     return cells
 
 
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def answers_to_row(instrument: survey.Instrument, answers: Mapping[str, Any]) -> dict[str, str]:
     """One CSV row (without the key columns) for engine answers, as :func:`import_responses`
-    reads it back."""
+    reads it back: how benchmarks/monitor.py and benchmarks/pdf_generation.py write the
+    import files of their synthetic waves."""
     row = {}
     for column, value in answer_cells(instrument, answers).items():
         if value is None:
             row[column] = ""
-        elif isinstance(value, bool):  # pragma: no cover - never an engine value
-            row[column] = str(int(value))
         elif isinstance(value, int | float):
             row[column] = _number(value)
         else:
@@ -458,53 +381,24 @@ def export_rows(wave: Wave) -> tuple[list[str], list[dict[str, Any]]]:
     return columns_of(instrument), rows
 
 
-def _csv_cell(value: Any) -> str:
-    """A typed value as a CSV cell: numbers as numbers, text escaped against formulas."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):  # pragma: no cover - never an engine value
-        return str(int(value))
-    if isinstance(value, int | float):
-        return _number(value)
-    return escape_formula(str(value))
+def with_practice_label(wave: Wave, table: list[list]) -> list[list]:
+    """A practice wave's export starts with a line that says its answers are made up
+    (monitor/practice.py); the import refuses such a file."""
+    return [[practice_label()], *table] if wave.is_practice else table
+
+
+def _table(wave: Wave) -> list[list]:
+    header, rows = export_rows(wave)
+    return with_practice_label(wave, [header, *([row.get(c) for c in header] for row in rows)])
 
 
 def export_csv(wave: Wave) -> str:
     """The submitted responses as CSV (comma, ``.`` as decimal sign, UTF-8)."""
-    header, rows = export_rows(wave)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if wave.is_practice:  # a first line says the answers are made up (monitor/practice.py)
-        writer.writerow([practice_label()])
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in header])
-    return out.getvalue()
+    return tabular.write_csv(_table(wave))
 
 
 def export_xlsx(wave: Wave) -> bytes:
-    """The submitted responses as an XLSX workbook: one sheet, the CSV layout, numbers as
-    numbers and every text as a text cell (a leading '=' never becomes a formula)."""
-    from openpyxl import Workbook
-
-    header, rows = export_rows(wave)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    top = 1
-    if wave.is_practice:  # a first row says the answers are made up (monitor/practice.py)
-        sheet.append([practice_label()])
-        top = 2
-    sheet.append(header)
-    for excel_row, row in enumerate(rows, start=top + 1):
-        for position, column in enumerate(header, start=1):
-            value = row.get(column)
-            if value is None:
-                continue
-            cell = sheet.cell(row=excel_row, column=position, value=escape_formula(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would store '=...' as a formula
-    sheet.freeze_panes = f"C{top + 1}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The submitted responses as an XLSX workbook: one sheet, the CSV layout, the key
+    columns and the header frozen."""
+    top = 2 if wave.is_practice else 1
+    return tabular.write_xlsx(_table(wave), title=SHEET_TITLE, freeze_panes=f"C{top + 1}")

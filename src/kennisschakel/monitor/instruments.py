@@ -1,13 +1,14 @@
-"""Instruments as data: load the YAML files into the database and parse them for the engine."""
+"""Instruments as data: load the YAML files into the database (parsing a stored one for the
+engine is the model's: ``Instrument.engine``)."""
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from kennisschakel.core.upsert import UpsertResult
 from kennisschakel.engines import survey
+from kennisschakel.monitor.models import Instrument, engine_instrument
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "instruments"
 
@@ -15,8 +16,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data" / "instruments"
 def load_instruments(directory: Path = DATA_DIR) -> UpsertResult:
     """Validate every ``*.yaml`` in ``directory`` and store it; a file that does not validate
     stops the load with the path of the offending element (``survey.InstrumentError``)."""
-    from kennisschakel.monitor.models import Instrument
-
     result = UpsertResult()
     for path in sorted(directory.glob("*.yaml")):
         # As JSON gives it back from the database (scale labels' keys become strings), so
@@ -46,13 +45,4 @@ def load_instruments(directory: Path = DATA_DIR) -> UpsertResult:
     return result
 
 
-@lru_cache(maxsize=32)
-def _parsed(pk: int, version: str) -> survey.Instrument:
-    from kennisschakel.monitor.models import Instrument
-
-    return survey.load_instrument(Instrument.objects.get(pk=pk).definition)
-
-
-def engine_instrument(instrument) -> survey.Instrument:
-    """The engine's instrument for a stored one; parsed once per version per process."""
-    return _parsed(instrument.pk, instrument.updated_at.isoformat())
+__all__ = ["DATA_DIR", "engine_instrument", "load_instruments"]

@@ -20,14 +20,13 @@ The contract is ``docs/monitor-formats.md`` ("Import from LimeSurvey"); in short
   options, bounds and required questions by :func:`kennisschakel.engines.survey.parse_csv_row`,
   every problem named by row and LimeSurvey column, nothing written unless all is right.
 
-This module only reads and checks; :func:`import_limesurvey` stores through the native
-import's ``_store`` (one transaction).
+This module only translates and checks: both files are read by
+:mod:`kennisschakel.core.tabular` and :func:`import_limesurvey` stores through the native
+import's :func:`~kennisschakel.monitor.imports.store_or_reject` (one transaction).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -35,11 +34,12 @@ from typing import IO, Any
 import yaml
 from django.utils.translation import gettext as _
 
-from kennisschakel.core.tabular import unescape_formula
+from kennisschakel.core import tabular
 from kennisschakel.engines import survey
 from kennisschakel.engines.survey.instrument import CHOICE_TYPES, CSV_SEPARATOR, MULTIPLE_TYPES
 from kennisschakel.monitor import imports
-from kennisschakel.monitor.imports import ImportRejected, RowError
+from kennisschakel.monitor.imports import ImportRejected
+from kennisschakel.monitor.imports import ResponseError as RowError
 from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.services import answer_message
 
@@ -83,24 +83,21 @@ class Mapping:
     cbs_code_column: str = ""
 
 
+def _in_mapping(message: str) -> str:
+    return _("Mapping file: %(message)s") % {"message": message}
+
+
 def _mapping_error(message: str) -> ImportRejected:
-    return ImportRejected([RowError(0, "", _("Mapping file: %(message)s") % {"message": message})])
+    return ImportRejected(_in_mapping(message))
 
 
-def _mapping_text(file_or_text: str | bytes | IO) -> str:
-    if isinstance(file_or_text, str):
-        return file_or_text.lstrip("\ufeff")
-    content = (
-        file_or_text
-        if isinstance(file_or_text, bytes)
-        else file_or_text.read(MAX_MAPPING_BYTES + 1)
-    )
-    if len(content) > MAX_MAPPING_BYTES:
-        raise _mapping_error(_("the file is larger than 512 kB."))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _mapping_error(_("the file is not UTF-8 text.")) from error
+#: A CSV mapping file is read as a table, without a row limit of its own.
+MAPPING_FILE = tabular.Wording(
+    too_large=lambda size, limit: _in_mapping(_("the file is larger than 512 kB.")),
+    not_utf8=lambda name, error: _in_mapping(_("the file is not UTF-8 text.")),
+    nul=lambda: _in_mapping(_("the file contains NUL characters.")),
+    unreadable=lambda error: _in_mapping(str(error)),
+)
 
 
 def _text(value: Any) -> str:
@@ -135,16 +132,16 @@ def _from_yaml(data: dict) -> Mapping:
 def _from_csv(text: str) -> Mapping:
     """``kind,limesurvey,code,instrument`` lines (see docs/monitor-formats.md)."""
     mapping = Mapping()
-    delimiter = (
-        ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    )
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    table = tabular.read_table(
+        text, max_bytes=MAX_MAPPING_BYTES, max_rows=MAX_MAPPING_BYTES, sniff=False,
+        delimiters=",;", wording=MAPPING_FILE,
+    )  # fmt: skip
+    header = [cell.strip().lower() for cell in table.header]
     if header[:4] != ["kind", "limesurvey", "code", "instrument"]:
         raise _mapping_error(
             _("a CSV mapping file starts with the columns kind, limesurvey, code, instrument.")
         )
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in table.rows:
         kind, limesurvey, code, target = [*(c.strip() for c in cells), "", "", "", ""][:4]
         kind = kind.lower()
         if kind == "question":
@@ -168,15 +165,10 @@ def _from_csv(text: str) -> Mapping:
 
 def read_mapping(file_or_text: str | bytes | IO, name: str = "") -> Mapping:
     """The mapping file (YAML or CSV, told apart by its name or its first line)."""
-    text = _mapping_text(file_or_text)
-    if "\x00" in text:
-        raise _mapping_error(_("the file contains NUL characters."))
+    text = tabular.read_text(file_or_text, max_bytes=MAX_MAPPING_BYTES, wording=MAPPING_FILE)
     first = text.lstrip().split("\n", 1)[0].lower()
     if name.lower().endswith(".csv") or first.startswith("kind"):
-        try:
-            return _from_csv(text)
-        except csv.Error as error:
-            raise _mapping_error(str(error)) from error
+        return _from_csv(text)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -252,9 +244,7 @@ def _columns(
     seen: set[str] = set()
     for position, name in enumerate(header):
         if name in seen:
-            problems.append(
-                RowError(1, name, _("Column '%(column)s' occurs twice.") % {"column": name})
-            )
+            problems.append(imports.duplicate_column(name))
             continue
         seen.add(name)
         lowered = name.lower()
@@ -318,7 +308,7 @@ def _native_row(
     origin: dict[str, str] = {}
     problems: list[RowError] = []
     for position, column in columns.items():
-        cell = unescape_formula(cells.get(position, "")).strip()
+        cell = cells.get(position, "").strip()
         question = column.question
         options = mapping.options.get(column.code, {})
         origin.setdefault(question.code, column.header)
@@ -379,30 +369,21 @@ def _respondent(
     mapping: Mapping,
     invitations: dict[str, Invitation],
     number: int,
-) -> tuple[str, Invitation | None, RowError | None]:
+) -> tuple[Invitation | None, RowError | None]:
     if mapping.cbs_code_column:
         column = mapping.cbs_code_column
         code = imports.normalise_code(row.get(column, ""))
         if code in invitations:
-            return code, invitations[code], None
-        return (
-            code,
-            None,
-            RowError(
-                number,
-                column,
-                _("CBS code '%(code)s' is not a municipality of this wave's population.")
-                % {"code": code},
-            ),
-        )
+            return invitations[code], None
+        return None, imports.not_in_population(number, column, code)
     column = mapping.token_column
     token = row.get(column, "").strip()
     if not token:
-        return "", None, RowError(number, column, _("The token is empty."))
+        return None, RowError(number, column, _("The token is empty."))
     code = imports.normalise_code(mapping.tokens.get(token, token))
     if code in invitations:
-        return code, invitations[code], None
-    return code, None, RowError(
+        return invitations[code], None
+    return None, RowError(
         number,
         column,
         _("Token '%(token)s' belongs to no municipality of this wave: it is not in the "
@@ -426,24 +407,9 @@ def import_limesurvey(
     problems = _check_mapping(mapping, instrument)
     if problems:
         raise ImportRejected(problems)
-    try:
-        text = imports._text(export)
-    except UnicodeDecodeError as error:
-        raise ImportRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from error
-    if "\x00" in text:
-        raise ImportRejected(
-            [RowError(0, "", _("The file contains NUL characters; it is not a CSV text file."))]
-        )
-    try:
-        imports._check_row_count(text)
-        records = imports._read_records(text)
-    except csv.Error as error:
-        raise ImportRejected(
-            [RowError(0, "", _("The file cannot be read as CSV: %(error)s") % {"error": error})]
-        ) from error
-    records = [(number, cells) for number, cells in records if any(c.strip() for c in cells)]
-    if not records or records[0][0] != 1:
-        raise ImportRejected([RowError(0, "", _("The file is empty."))])
+    records = imports.read_responses(export)
+    if not records or records[0].number != 1:
+        raise ImportRejected(_("The file is empty."))
     header = [cell.strip() for cell in records[0][1]]
     lowered = [name.lower() for name in header]
     key = mapping.cbs_code_column or mapping.token_column
@@ -465,7 +431,7 @@ def import_limesurvey(
     for number, cells in records[1:]:
         by_position = dict(enumerate(cells))
         named = {lowered[i]: cell for i, cell in by_position.items() if i < len(lowered)}
-        code, invitation, problem = _respondent(named, mapping, invitations, number)
+        invitation, problem = _respondent(named, mapping, invitations, number)
         if problem:
             problems.append(problem)
         else:
@@ -494,7 +460,4 @@ def import_limesurvey(
                 problems.append(RowError(number, column, answer_message(error)))
         if invitation is not None and not errors and not cell_problems:
             prepared.append((invitation, answers))
-    if problems:
-        problems.sort(key=lambda error: error.row)
-        raise ImportRejected(problems)
-    return imports._store(prepared)
+    return imports.store_or_reject(problems, prepared)

@@ -7,6 +7,7 @@ and what was answered.
 """
 
 import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kennisschakel.core.i18n import BilingualMixin
+from kennisschakel.engines import survey
 from kennisschakel.register.models import Municipality, SizeScheme
 
 
@@ -43,9 +45,17 @@ class Instrument(BilingualMixin, models.Model):
 
     def engine(self):
         """The parsed :class:`kennisschakel.engines.survey.Instrument` (cached per version)."""
-        from kennisschakel.monitor.instruments import engine_instrument
-
         return engine_instrument(self)
+
+
+@lru_cache(maxsize=32)
+def _parsed(pk: int, version: str) -> survey.Instrument:
+    return survey.load_instrument(Instrument.objects.get(pk=pk).definition)
+
+
+def engine_instrument(instrument: Instrument) -> survey.Instrument:
+    """The engine's instrument for a stored one; parsed once per version per process."""
+    return _parsed(instrument.pk, instrument.updated_at.isoformat())
 
 
 def local_today() -> datetime.date:
@@ -258,7 +268,7 @@ class Invitation(models.Model):
     imported = models.BooleanField(default=False)
     letter_sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
-    # Token list (monitor/bulk.py): the last invitation email, and the last change of the
+    # Token list (monitor/bulk/status.py): the last invitation email, and the last change of the
     # municipality's codes with the form that made it -- a code change from a page opened
     # before it is skipped (conditional update), so two facilitators pressing "new code"
     # at once leave one valid letter code, and a retried job may redo its own change.

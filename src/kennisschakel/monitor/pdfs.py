@@ -76,7 +76,7 @@ def report_parts(wave: Wave, parts: int | None = None) -> list[str]:
     """The report as ``parts`` HTML documents of about equal weight (split between tables),
     laid out side by side by the pool in ``files.pdf`` and merged in order. Charts are
     references (``charts.chart_reference``) that ``report_to_pdf`` draws."""
-    from kennisschakel.monitor.report_views import report_context
+    from kennisschakel.monitor.report_pages import report_context
 
     # Two parts per process, each taken as a process comes free: drawing and layout
     # stay balanced on every core (benchmarks/pdf_generation.py); one part without a pool.
@@ -223,7 +223,7 @@ LETTERS = register(
 
 def where_we_stand_html(invitation: Invitation) -> str:
     """The page's figures and its trend (chart and data table), as on the page."""
-    from kennisschakel.monitor.report_views import benchmark_context, trend_context
+    from kennisschakel.monitor.report_pages import benchmark_context, trend_context
 
     context = benchmark_context(invitation)
     context["trends"] = trend_context(invitation, context["size_class_label"])
@@ -246,7 +246,7 @@ def _make_where_we_stand(job, progress):
 
 
 def _where_we_stand_access(request, job) -> bool:
-    from kennisschakel.monitor.report_views import own_invitation
+    from kennisschakel.monitor.report_pages import own_invitation
 
     wave = Wave.objects.filter(slug=job.parameters.get("wave")).first()
     if wave is None:

@@ -1,4 +1,4 @@
-"""Who may do what in the monitor (see kennisschakel.accounts.permissions).
+"""Who may do what in the monitor (see kennisschakel.core.permissions).
 
 Facilitators run waves (create, send letters and reminders, import, export raw
 responses). A municipality's own answers are seen by its code holders and by the
@@ -7,7 +7,7 @@ except in the raw export that the analyst needs.
 """
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import is_active_user
+from kennisschakel.core.permissions import is_active_user
 
 
 def may_run_waves(user) -> bool:

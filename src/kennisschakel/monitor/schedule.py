@@ -20,11 +20,14 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from kennisschakel.monitor.models import Wave
+from kennisschakel.monitor.models import Invitation, Wave
+from kennisschakel.notifications import services as notifications
+from kennisschakel.notifications.models import Kind as NotificationKind
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +105,6 @@ def announce_status(wave: Wave, today: datetime.date | None = None) -> str | Non
     already; returns the status announced by this call, or None. Nothing is queried
     while the instance's marker is set. A practice wave (fictitious answers) claims
     its markers but tells nobody."""
-    from kennisschakel.monitor.services import notify_wave
-
     status = wave.effective_status(today)
     field = MARKERS.get(status)
     if field is None or getattr(wave, field) is not None:
@@ -137,6 +138,31 @@ def due_waves(today: datetime.date | None = None):
 def announce_due(today: datetime.date | None = None) -> int:
     """Announce every wave whose status changed with the date; returns how many."""
     return sum(1 for wave in due_waves(today) if announce_status(wave, today))
+
+
+def notify_wave(wave: Wave, status: str | None = None) -> None:
+    """In-app notifications for the people of the invited municipalities: an open wave
+    invites those that have not submitted, a closed one has results for all invited.
+    Called once per wave and status by :func:`announce_status`; the key makes a
+    repeat a no-op for anyone notified already."""
+    if wave.is_practice:  # fictitious answers: nobody is invited, nobody has results
+        return
+    status = status or wave.effective_status()
+    invited = Invitation.objects.filter(wave_id=wave.pk, municipality__isnull=False)
+    if status == Wave.Status.OPEN:
+        kind, route = NotificationKind.MONITOR_INVITATION, "monitor:answer-start"
+        invited = invited.filter(submitted_at__isnull=True)
+    elif status == Wave.Status.CLOSED:
+        kind, route = NotificationKind.MONITOR_RESULTS, "monitor:where-we-stand"
+    else:
+        return
+    notifications.notify(
+        kind,
+        invited.values("municipality__organisation_id"),
+        key=f"monitor:{wave.pk}:{status}",
+        subject=wave.title,
+        url=reverse(route, args=[wave.slug]),
+    )
 
 
 # --------------------------------------------------------------------------- worker pass
@@ -179,7 +205,9 @@ def _after_task(sender, task_result, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Called from MonitorConfig.ready() (through services.connect_notifications)."""
+    """Called from MonitorConfig.ready(): the status follows the dates, so the "opened" /
+    "closed" notifications come from the hourly worker pass, the first page after the
+    date, or the facilitator's override, each sent once."""
     from django_tasks.signals import task_finished
 
     task_finished.connect(_after_task, dispatch_uid="monitor-wave-status-chain")

@@ -2,14 +2,14 @@
 public aggregates for everyone (registered in ``MonitorConfig.ready``; see
 core/party_sections.py).
 
-Who sees what follows ``rules.py`` and ``report_views``:
+Who sees what follows ``rules.py`` and ``views/reports.py``:
 
 * the municipality's own logged-in people (``rules.may_see_own_answers``) see, per wave,
   whether they answered and the way to their own results ("where do we stand") or to
   the questionnaire while the wave is open;
 * facilitators run the waves and already see who answered (the wave's response
   monitor): they see the same participation, but never a link to the answers, which
-  are for the municipality only (``report_views.where_we_stand``);
+  are for the municipality only (``views.reports.where_we_stand``);
 * everyone, those two included, sees aggregates of closed waves only: how many
   municipalities of its size class and of the whole country answered, from the wave's
   report (``report_cache.computed_report``, shared with the report page). A size class
@@ -20,7 +20,6 @@ Queries: one for the invitations, and per closed wave shown (at most ``WAVES``) 
 report's fingerprint and size classes (the tables themselves come from the cache).
 """
 
-from kennisschakel.accounts.permissions import is_active_user
 from kennisschakel.core.i18n import current_language
 from kennisschakel.core.party_sections import (
     MUNICIPALITY,
@@ -28,6 +27,7 @@ from kennisschakel.core.party_sections import (
     municipality_of,
     register_section,
 )
+from kennisschakel.core.permissions import is_active_user
 from kennisschakel.engines import survey
 from kennisschakel.monitor import rules
 from kennisschakel.monitor.models import Invitation, Wave

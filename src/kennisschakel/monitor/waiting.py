@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kennisschakel.accounts.permissions import belongs_to
+from kennisschakel.core.permissions import belongs_to
 from kennisschakel.core.waiting import Part, Row, Section, register
 from kennisschakel.monitor import rules
 from kennisschakel.monitor.models import Invitation, Wave
@@ -132,26 +132,30 @@ def waves_we_run(user, since) -> Part:
     )
 
 
+#: The monitor's sections on Mijn Kennisschakel, in the shape every app's waiting.py has:
+#: collect (and count, when it asks to act) per section, registered from ready().
+SECTIONS = (
+    Section(
+        key="monitor",
+        order=40,
+        title=gettext_lazy("Monitor: invitations and results"),
+        empty=gettext_lazy(
+            "No open monitor invitation and no recent results for your municipality."
+        ),
+        collect=monitor_for_us,
+        count=count_monitor,
+    ),
+    Section(
+        key="monitor-waves",
+        order=45,
+        title=gettext_lazy("Open monitor waves you run"),
+        empty=gettext_lazy("No monitor wave is open."),
+        collect=waves_we_run,
+        applies=rules.may_run_waves,
+    ),
+)
+
+
 def register_sections() -> None:
-    register(
-        Section(
-            key="monitor",
-            order=40,
-            title=gettext_lazy("Monitor: invitations and results"),
-            empty=gettext_lazy(
-                "No open monitor invitation and no recent results for your municipality."
-            ),
-            collect=monitor_for_us,
-            count=count_monitor,
-        )
-    )
-    register(
-        Section(
-            key="monitor-waves",
-            order=45,
-            title=gettext_lazy("Open monitor waves you run"),
-            empty=gettext_lazy("No monitor wave is open."),
-            collect=waves_we_run,
-            applies=rules.may_run_waves,
-        )
-    )
+    for section in SECTIONS:
+        register(section)

@@ -6,6 +6,8 @@ class PartnershipsConfig(AppConfig):
     name = "kennisschakel.partnerships"
     label = "partnerships"
     verbose_name = _("Partnerships and exchange")
+    # What this app makes in the background (files/kinds.py imports them on first use).
+    file_kind_modules = ["kennisschakel.partnerships.councilnote_jobs"]
 
     def ready(self):
         from kennisschakel.partnerships import (
@@ -21,3 +23,6 @@ class PartnershipsConfig(AppConfig):
         from kennisschakel.partnerships import sections
 
         sections.register_sections()  # municipality/organisation pages (core/party_sections.py)
+        from kennisschakel.partnerships import seeding
+
+        seeding.register_seed_steps()  # its steps of `kennisschakel seed` (core/seeding.py)

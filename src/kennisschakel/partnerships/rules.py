@@ -1,4 +1,4 @@
-"""Who may change partnerships and activities (see kennisschakel.accounts.permissions).
+"""Who may change partnerships and activities (see kennisschakel.core.permissions).
 
 Every page, API endpoint and service in this app asks these functions; none decides on
 its own. An organisation named as partner by someone else is *proposed* and gets no
@@ -6,7 +6,7 @@ rights until one of its people confirms.
 """
 
 from kennisschakel.accounts.models import Role
-from kennisschakel.accounts.permissions import (
+from kennisschakel.core.permissions import (
     allow_create,
     belongs_to,
     can_edit,

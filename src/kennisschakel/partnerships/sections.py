@@ -9,13 +9,13 @@ members, the balance (cached, ``balance_cache``) and the partners' names, whatev
 number of partnerships.
 """
 
-from kennisschakel.accounts.permissions import belongs_to
 from kennisschakel.core.party_sections import (
     Shown,
     is_municipality,
     organisation_of,
     register_section,
 )
+from kennisschakel.core.permissions import belongs_to
 from kennisschakel.partnerships import balance_cache, balances
 from kennisschakel.partnerships.models import NetworkMembership, Partnership, PartnershipPartner
 

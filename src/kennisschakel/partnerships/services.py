@@ -19,9 +19,11 @@ from kennisschakel.notifications.models import Kind as NotificationKind
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,
+    NetworkMembership,
     Partnership,
     PartnershipPartner,
 )
+from kennisschakel.partnerships.signals import partners_changed
 from kennisschakel.register import parties
 from kennisschakel.register.models import Country, ForeignPlace, Municipality, Organisation
 from kennisschakel.register.services import country_lookup, resolve_place
@@ -229,10 +231,8 @@ def answer_participation(partnership: Partnership, user, agree: bool) -> int:
 
         bump()  # QuerySet.update() sends no signal: cached counts must move on
         claim_version(partnership)  # editors with the old partner list are warned
-        # A QuerySet.update() sends no signal: tell the matcher's change log itself.
-        from kennisschakel.matching.index_changes import record_change
-
-        record_change([("partnership", partnership.pk, "")])
+        # A QuerySet.update() sends no model signal: tell listeners (the matcher) itself.
+        partners_changed.send(sender=Partnership, partnership=partnership)
     return changed
 
 
@@ -302,6 +302,11 @@ def log_activity(
     _create_sides(activity, sides)
     _ask_to_confirm(activity, sides, user)
     return activity
+
+
+def set_activity_practices(activity: ExchangeActivity, practices) -> None:
+    """The practices an exchange adopted (after :func:`log_activity`, in its own step)."""
+    activity.practices.set(practices)
 
 
 def _ask_to_confirm(activity: ExchangeActivity, sides: list[SideInput], user) -> None:
@@ -452,3 +457,15 @@ def update_partnership(
     partnership.domains.set(domains)
     _tell_proposed_partners(partnership, added, user)
     return partnership
+
+
+def save_membership(membership: NetworkMembership, themes=None) -> NetworkMembership:
+    """Store a new or changed network membership and, when given, its themes."""
+    membership.save()
+    if themes is not None:
+        membership.themes.set(themes)
+    return membership
+
+
+def delete_membership(membership: NetworkMembership) -> None:
+    membership.delete()

@@ -1,19 +1,17 @@
 from django.urls import path
 
-from kennisschakel.partnerships import editing, views
+from kennisschakel.partnerships import views
 
 app_name = "partnerships"
 urlpatterns = [
     path("partnerschappen/", views.partnership_list, name="partnership-list"),
-    path("partnerschappen/nieuw/", editing.partnership_create, name="partnership-create"),
+    path("partnerschappen/nieuw/", views.partnership_create, name="partnership-create"),
     path("partnerschappen/balansen/", views.country_balance_list, name="balances"),
     path("partnerschappen/<slug:slug>/", views.partnership_detail, name="partnership-detail"),
-    path(
-        "partnerschappen/<slug:slug>/wijzigen/", editing.partnership_edit, name="partnership-edit"
-    ),
+    path("partnerschappen/<slug:slug>/wijzigen/", views.partnership_edit, name="partnership-edit"),
     path(
         "partnerschappen/<slug:slug>/deelname/",
-        editing.partnership_participation,
+        views.partnership_participation,
         name="partnership-participation",
     ),
     path(
@@ -31,9 +29,9 @@ urlpatterns = [
         views.learning_assessment,
         name="learning-assessment",
     ),
-    path("uitwisselingen/nieuw/", editing.activity_create, name="activity-create"),
+    path("uitwisselingen/nieuw/", views.activity_create, name="activity-create"),
     path("uitwisselingen/<slug:slug>/", views.activity_detail, name="activity-detail"),
-    path("uitwisselingen/<slug:slug>/wijzigen/", editing.activity_edit, name="activity-edit"),
+    path("uitwisselingen/<slug:slug>/wijzigen/", views.activity_edit, name="activity-edit"),
     path(
         "uitwisselingen/<slug:slug>/raadsinformatiebrief/",
         views.activity_council_note,
@@ -44,8 +42,8 @@ urlpatterns = [
         views.activity_council_note_pdf,
         name="activity-council-note-pdf",
     ),
-    path("netwerken/lidmaatschap/nieuw/", editing.membership_create, name="membership-create"),
-    path("netwerken/lidmaatschap/<int:pk>/", editing.membership_edit, name="membership-edit"),
+    path("netwerken/lidmaatschap/nieuw/", views.membership_create, name="membership-create"),
+    path("netwerken/lidmaatschap/<int:pk>/", views.membership_edit, name="membership-edit"),
     path("netwerken/<slug:slug>/balans/", views.network_balance, name="network-balance"),
     path("landschap/", views.landscape, name="landscape"),
 ]

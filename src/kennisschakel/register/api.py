@@ -29,12 +29,16 @@ from kennisschakel.register.services import (
     resolve_code,
     search_places,
     size_schemes,
+    update_municipality,
 )
 
 
 class MunicipalityEditSerializer(s.MunicipalitySerializer):
     class Meta(s.MunicipalitySerializer.Meta):
         read_only_fields = ["cbs_code", "name", "source"]
+
+    def update(self, instance, validated_data):
+        return update_municipality(instance, validated_data)
 
 
 @extend_schema_view(

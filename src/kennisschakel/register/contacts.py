@@ -37,6 +37,14 @@ def person_from_token(token: str) -> ContactPerson | None:
     return person
 
 
+def add_person(person: ContactPerson, organisation) -> ContactPerson:
+    """Store a new contact person of ``organisation`` and ask them for consent by email."""
+    person.organisation = organisation
+    person.save()
+    request_consent(person)
+    return person
+
+
 def request_consent(person: ContactPerson) -> int:
     """Queue the consent email to the person; returns the number of emails queued."""
     link = settings.KENNISSCHAKEL_SITE_URL + reverse(

@@ -4,19 +4,17 @@ The file needs a code, name and province column, and may have an
 inhabitants column (CBS exports name these in several ways; see
 ``COLUMN_ALIASES``). Every row is checked first; if any row is wrong the
 import stops with a message per row and the database is not touched.
+Reading the file (limits, encoding, delimiter) is :func:`kennisschakel.core.tabular.read_table`.
 """
 
-import csv
 import datetime
-import io
-import itertools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from kennisschakel.core.tabular import ImportRejected, ImportReport, RowError, read_table
 from kennisschakel.core.upsert import UpsertResult
 from kennisschakel.engines.text.folding import fold, fold_words
 from kennisschakel.register.services import province_lookup, save_municipalities
@@ -51,88 +49,47 @@ CODE_PATTERN = re.compile(r"^(?:GM)?(\d{1,4})$", re.IGNORECASE)
 NUMBER_PATTERN = re.compile(r"^\d{1,3}(?:([.,  ])\d{3})*$|^\d+$")
 
 
-@dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
+class LineError(RowError):
+    """A problem of the register file; its messages have always spoken of lines."""
+
+    __slots__ = ()
 
     def __str__(self) -> str:
-        if self.line:
-            return _("Line %(line)s, column '%(column)s': %(message)s") % {
-                "line": self.line,
-                "column": self.column,
-                "message": self.message,
-            }
-        return self.message
+        if not self.row:
+            return self.message
+        return _("Line %(line)s, column '%(column)s': %(message)s") % {
+            "line": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass
-class ImportReport:
+class RegisterImport(ImportReport):
     rows: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
     result: UpsertResult | None = None
     missing_codes: list[str] = field(default_factory=list)
-
-
-class ImportRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 def _canonical(header: str) -> str:
     return fold_words(header).replace(" ", "_")
 
 
-def size_error(size_in_bytes: int) -> RowError | None:
-    """A file above the import limit is refused before it is parsed (or, by the command, read)."""
-    limit = settings.KENNISSCHAKEL_IMPORT_MAX_BYTES
-    if size_in_bytes <= limit:
-        return None
-    return RowError(
-        0,
-        "",
-        _("The file is %(size)s; the limit for an import is %(limit)s.")
-        % {"size": filesizeformat(size_in_bytes), "limit": filesizeformat(limit)},
-    )
-
-
-def _has_too_many_rows(text: str, dialect) -> bool:
-    """Count rows as a stream, stopping past the limit, before any row is validated."""
-    rows = csv.reader(io.StringIO(text), dialect)
-    return sum(1 for _row in itertools.islice(rows, MAX_ROWS + 2)) > MAX_ROWS + 1
-
-
 def parse_municipality_csv(
-    text: str, reference_date: datetime.date | None, source: str = ""
-) -> ImportReport:
-    """Validate a CSV text and turn it into rows for :func:`save_municipalities`."""
-    report = ImportReport()
-    too_big = size_error(len(text.encode("utf-8", errors="replace")))
-    if too_big:
-        report.errors.append(too_big)
-        return report
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        report.errors.append(RowError(0, "", _("The file is empty.")))
-        return report
+    file: str | bytes | Path, reference_date: datetime.date | None, source: str = ""
+) -> RegisterImport:
+    """Validate a CSV (its text, or its path: refused unread when too large) and turn
+    it into rows for :func:`save_municipalities`."""
+    report = RegisterImport()
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        too_many = _has_too_many_rows(text, dialect)
-    except csv.Error as error:
-        report.errors.append(RowError(0, "", str(error)))
+        table = read_table(file, max_rows=MAX_ROWS)
+    except ImportRejected as rejected:
+        report.problems = rejected.errors
         return report
-    if too_many:
-        report.errors.append(
-            RowError(0, "", _("At most %(max)s rows per file.") % {"max": MAX_ROWS})
-        )
+    if table.is_empty:
+        report.problems.append(LineError(0, "", _("The file is empty.")))
         return report
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
+    header = table.header
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         for key, aliases in COLUMN_ALIASES.items():
@@ -140,8 +97,8 @@ def parse_municipality_csv(
                 columns[key] = index
     missing = [key for key in REQUIRED_COLUMNS if key not in columns]
     if missing:
-        report.errors.append(
-            RowError(
+        report.problems.append(
+            LineError(
                 1,
                 ", ".join(missing),
                 _("Required column(s) missing: %(columns)s. Found: %(found)s.")
@@ -150,8 +107,8 @@ def parse_municipality_csv(
         )
         return report
     if "inhabitants" in columns and reference_date is None:
-        report.errors.append(
-            RowError(
+        report.problems.append(
+            LineError(
                 0,
                 "inhabitants",
                 _("The file has inhabitants; give their reference date (--date YYYY-MM-DD)."),
@@ -161,15 +118,13 @@ def parse_municipality_csv(
 
     provinces = province_lookup()
     seen_codes: dict[str, int] = {}
-    for line, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
+    for line, values in table.rows:
         if len(values) < len(header):
             values = values + [""] * (len(header) - len(values))
-        errors_before = len(report.errors)
+        problems_before = len(report.problems)
 
         def error(column: str, message: str, line=line) -> None:
-            report.errors.append(RowError(line, column, message))
+            report.problems.append(LineError(line, column, message))
 
         raw_code = values[columns["cbs_code"]].strip()
         code_match = CODE_PATTERN.match(raw_code)
@@ -217,20 +172,22 @@ def parse_municipality_csv(
                 row["inhabitants_source"] = source
         if source:
             row["source"] = source
-        if len(report.errors) == errors_before:
+        if len(report.problems) == problems_before:
             report.rows.append(row)
-    if not report.rows and not report.errors:
-        report.errors.append(RowError(0, "", _("The file has a header but no rows.")))
+    if not report.rows and not report.problems:
+        report.problems.append(LineError(0, "", _("The file has a header but no rows.")))
     return report
 
 
 def import_municipalities(
-    text: str, reference_date: datetime.date | None, source: str = "", dry_run: bool = False
-) -> ImportReport:
+    file: str | bytes | Path,
+    reference_date: datetime.date | None,
+    source: str = "",
+    dry_run: bool = False,
+) -> RegisterImport:
     """Validate everything, then write everything, or nothing at all."""
-    report = parse_municipality_csv(text, reference_date, source)
-    if report.errors:
-        raise ImportRejected(report.errors)
+    report = parse_municipality_csv(file, reference_date, source)
+    report.reject()
     from kennisschakel.register.models import Municipality
 
     codes = {row["cbs_code"] for row in report.rows}

@@ -1,6 +1,6 @@
-"""Who may change register records (see kennisschakel.accounts.permissions)."""
+"""Who may change register records (see kennisschakel.core.permissions)."""
 
-from kennisschakel.accounts.permissions import belongs_to, edit_rule
+from kennisschakel.core.permissions import belongs_to, edit_rule
 from kennisschakel.register.models import Organisation
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kennisschakel.register import models as m
+from kennisschakel.register import services
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -185,6 +186,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
                     )
         return attrs
 
+    def update(self, instance, validated_data):
+        return services.update_organisation(instance, validated_data)
+
 
 class OrganisationCreateSerializer(OrganisationSerializer):
     slug = serializers.SlugField(max_length=120)
@@ -203,3 +207,6 @@ class OrganisationCreateSerializer(OrganisationSerializer):
                 _("Municipalities are added through the register import, not here.")
             )
         return value
+
+    def create(self, validated_data):
+        return services.create_organisation(validated_data)

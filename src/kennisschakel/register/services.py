@@ -139,6 +139,41 @@ def search_municipalities(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(pk__in=matching)
 
 
+def update_municipality(municipality: m.Municipality, fields: dict) -> m.Municipality:
+    """A facilitator's correction of register facts (the API's PATCH; CBS imports use
+    :func:`save_municipalities`)."""
+    for name, value in fields.items():
+        setattr(municipality, name, value)
+    municipality.save()
+    return municipality
+
+
+# --- organisations --------------------------------------------------------
+
+
+def create_organisation(fields: dict) -> m.Organisation:
+    """A new organisation (not a municipality: those come with the register import)."""
+    fields = dict(fields)
+    domains = fields.pop("domains", None)
+    organisation = m.Organisation.objects.create(**fields)
+    if domains is not None:
+        organisation.domains.set(domains)
+    return organisation
+
+
+def update_organisation(organisation: m.Organisation, fields: dict) -> m.Organisation:
+    """Change an organisation's profile (the profile page and the API's PATCH); the
+    policy domains are replaced when ``fields`` names them."""
+    fields = dict(fields)
+    domains = fields.pop("domains", None)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.save()
+    if domains is not None:
+        organisation.domains.set(domains)
+    return organisation
+
+
 # --- mergers --------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kennisschakel.register import contact_views, party_views, views
+from kennisschakel.register import views
 
 app_name = "register"
 urlpatterns = [
@@ -18,18 +18,18 @@ urlpatterns = [
         name="organisation-edit",
     ),
     path("buitenland/", views.place_search, name="place-search"),
-    path("partijen/zoeken/", party_views.party_suggest, name="party-suggest"),
+    path("partijen/zoeken/", views.party_suggest, name="party-suggest"),
     path("buitenland/plaatsen/<int:pk>/", views.place_detail, name="place-detail"),
     path("landen/", views.country_list, name="country-list"),
     path("landen/<str:iso2>/", views.country_detail, name="country-detail"),
     path("groeperingen/", views.grouping_list, name="grouping-list"),
-    path("contactpersonen/", contact_views.contact_list, name="contact-list"),
+    path("contactpersonen/", views.contact_list, name="contact-list"),
     path(
         "contactpersonen/<int:pk>/toestemming-vragen/",
-        contact_views.contact_request_consent,
+        views.contact_request_consent,
         name="contact-request-consent",
     ),
-    path("contactpersonen/<int:pk>/export/", contact_views.contact_export, name="contact-export"),
-    path("contactpersonen/<int:pk>/wissen/", contact_views.contact_erase, name="contact-erase"),
-    path("toestemming/<str:token>/", contact_views.consent, name="consent"),
+    path("contactpersonen/<int:pk>/export/", views.contact_export, name="contact-export"),
+    path("contactpersonen/<int:pk>/wissen/", views.contact_erase, name="contact-erase"),
+    path("toestemming/<str:token>/", views.consent, name="consent"),
 ]

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kennisschakel.core.formwidgets import GroupedCheckboxes
 from kennisschakel.register import parties
-from kennisschakel.register.models import Country
+from kennisschakel.register.models import Country, PolicyDomain
 
 
 def suggest_url(kinds) -> str:
@@ -81,3 +82,26 @@ class CountriesField(forms.Field):
             raise ValidationError(problems)
         by_pk = Country.objects.in_bulk([option.pk for option in options])
         return list(dict.fromkeys(by_pk[option.pk] for option in options))
+
+
+def domain_choices():
+    """The policy domains as groups: each main domain with its sub-domains (one query)."""
+    domains = list(PolicyDomain.objects.order_by("position", "name_nl"))
+    children = {}
+    for domain in domains:
+        children.setdefault(domain.parent_id, []).append(domain)
+    groups = []
+    for parent in children.get(None, []):
+        options = [(parent.pk, _("%(name)s (in general)") % {"name": parent.name})]
+        options += [(child.pk, child.name) for child in children.get(parent.pk, [])]
+        groups.append((parent.name, options))
+    return groups
+
+
+def grouped_domain_field(field):
+    """Turn a form's policy-domain multi-select into checkbox groups, same values.
+
+    Here, beside the policy domains, so that every app's forms can use it."""
+    field.widget = GroupedCheckboxes()
+    field.choices = domain_choices()
+    return field

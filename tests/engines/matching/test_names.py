@@ -13,7 +13,7 @@ from kennisschakel.engines.matching.entities import NameTable, filler_words
 from .helpers import ASKER, S, keys, query, reason_codes
 
 MUNICIPALITIES_CSV = (
-    Path(__file__).resolve().parents[2] / "src/kennisschakel/register/data/municipalities.csv"
+    Path(__file__).resolve().parents[3] / "src/kennisschakel/register/data/municipalities.csv"
 )
 NEUTRAL = "Het college besluit over dienstverlening aan inwoners."
 

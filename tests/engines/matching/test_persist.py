@@ -162,7 +162,7 @@ def test_opened_matcher_ranks_and_explains_exactly_like_the_saved_one(saved):
 def test_opened_matcher_maps_its_arrays_instead_of_loading_them(saved):
     _original, directory = saved
     opened = Matcher.open(directory)
-    postings = opened._index._base_sat
+    postings = opened._index._store.base_sat
     assert isinstance(postings, np.memmap) or isinstance(postings.base, np.memmap)
     assert not postings.flags.writeable  # shared pages, never written
 

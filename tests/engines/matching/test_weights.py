@@ -76,3 +76,31 @@ def test_weights_in_code_are_validated_too():
         Weights(adoptions=-1.0)
     with pytest.raises(ValueError, match="'inside_circle' is a malus"):
         Weights().with_changes(inside_circle=0.1)
+
+
+def test_every_signal_is_gated_as_relevance_context_or_not_at_all():
+    from kennisschakel.engines.matching.signals import (
+        CONTEXT_SIGNALS,
+        RELEVANCE_SIGNALS,
+        UNGATED_SIGNALS,
+    )
+
+    # CONTEXT_SIGNALS is derived from SIGNALS: a new signal is context unless named.
+    assert {
+        "same_size",
+        "same_urbanity",
+        "same_province",
+        "nearby",
+        "border",
+        "evaluated",
+        "maturity",
+        "adoptions",
+        "experience_years",
+        "place_linked",
+        "works_internationally",
+        "seeks_your_offer",
+        "network_members",
+    } == CONTEXT_SIGNALS
+    groups = (RELEVANCE_SIGNALS, CONTEXT_SIGNALS, UNGATED_SIGNALS)
+    assert sum(len(group) for group in groups) == len(SIGNALS)
+    assert set(SIGNALS) == RELEVANCE_SIGNALS | CONTEXT_SIGNALS | UNGATED_SIGNALS

@@ -19,7 +19,7 @@ from kennisschakel.engines.text.bilingual import (
 )
 from kennisschakel.engines.text.folding import fold
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 POLICY_DOMAINS = ROOT / "src/kennisschakel/register/data/policy_domains.yaml"
 
 

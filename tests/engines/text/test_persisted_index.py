@@ -95,7 +95,7 @@ def test_save_and_open_give_the_same_results(tmp_path, analyzer):
     opened = SearchIndex.open(tmp_path / "index", analyzer=analyzer)
     assert opened.meta == {"watermark": 12}
     assert len(opened) == len(memory) and documents[7].id not in opened
-    assert isinstance(opened._base_slots.base, np.memmap)  # mapped, not read
+    assert isinstance(opened._store.base_slots.base, np.memmap)  # mapped, not read
     for query in QUERIES:
         for filters in [None, {"province": {"PV23"}}, {"domain": {"jeugd", "milieu"}}]:
             same(memory.search(query, filters, limit=15), opened.search(query, filters, limit=15))

@@ -108,7 +108,7 @@ class AutoSchema(openapi.AutoSchema):
     """
 
     # drf-spectacular (pinned) builds every operation's responses here; the contract is
-    # held by tests/api/test_design_rules.py and `make lint-api`.
+    # held by tests/test_api_urls.py and `make lint-api`.
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if "400" not in responses:

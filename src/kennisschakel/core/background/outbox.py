@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -42,6 +43,18 @@ Status = OutgoingEmail.Status
 #: ``recipients`` (the refused addresses) and ``reason``. The row is then 'failed' at
 #: once -- retrying cannot help -- and apps record the bounce (monitor/bulk.py).
 email_refused = Signal()
+
+#: The django-tasks task that sends one row (``tasks.send_queued_email``). tasks.py hands
+#: it over when it is imported (``CoreConfig.ready`` imports it in every process): its
+#: tasks run this module, so this module does not import it. The task keeps its path
+#: ``…background.tasks.send_queued_email``: queued rows name it, and workers of the
+#: previous release still run during a deploy.
+_send_task = None
+
+
+def use_send_task(task) -> None:
+    global _send_task
+    _send_task = task
 
 
 def max_attempts() -> int:
@@ -89,10 +102,12 @@ def queue_email(
 
 def enqueue_send(email_id: int, run_after=None) -> str:
     """Queue the task that sends row ``email_id`` (at ``run_after``); remember its id."""
-    from kennisschakel.core.background.tasks import send_queued_email
-
+    if _send_task is None:
+        raise ImproperlyConfigured(
+            "kennisschakel.core.background.tasks was not imported (CoreConfig.ready does)."
+        )
     with transaction.atomic():
-        task = send_queued_email.using(run_after=run_after) if run_after else send_queued_email
+        task = _send_task.using(run_after=run_after) if run_after else _send_task
         result = task.enqueue(email_id)
         OutgoingEmail.objects.filter(pk=email_id).update(task_id=str(result.id))
     return str(result.id)

@@ -16,6 +16,9 @@ def send_queued_email(email_id: int) -> str:
     return outbox.send_queued(email_id)
 
 
+outbox.use_send_task(send_queued_email)  # the outbox queues it (it cannot import this module)
+
+
 @task(queue_name="email")
 def sweep_outbox() -> int:
     """Re-queue lost outbox rows, then plan the next pass."""

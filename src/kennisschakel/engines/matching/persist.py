@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from kennisschakel.engines.matching import store
-from kennisschakel.engines.matching.engine import Matcher, _PoolIndex
 from kennisschakel.engines.matching.model import Candidate
+from kennisschakel.engines.matching.pool_index import PoolIndex
 from kennisschakel.engines.matching.weights import Weights
 from kennisschakel.engines.text.analysis import DutchAnalyzer
 
@@ -36,7 +36,7 @@ def weights_digest(weights: Weights) -> str:
     return hashlib.sha256(repr(weights).encode()).hexdigest()[:16]
 
 
-def save_matcher(matcher: Matcher, directory: str | Path, meta: dict | None = None) -> dict:
+def save_matcher(matcher, directory: str | Path, meta: dict | None = None) -> dict:
     """Write ``matcher`` (compacted first) into the new or empty ``directory``; returns
     the manifest. ``meta`` is stored as is (the caller's watermark…). The search index
     goes to ``index/`` (:meth:`SearchIndex.save`), the candidates next to it."""
@@ -44,7 +44,7 @@ def save_matcher(matcher: Matcher, directory: str | Path, meta: dict | None = No
     directory.mkdir(parents=True, exist_ok=True)
     index = matcher._index
     index.save(directory / "index")
-    ids = np.asarray(index._ids[: index._slots]).tolist()
+    ids = np.asarray(index._store.ids[: index._store.slots]).tolist()
     store.write_sorted_strings(directory, "keys", matcher._id_of, np.int64)
     store.write_sorted_strings(directory, "lexicon", index.analyzer.lexicon, np.float64)
     records = matcher._records
@@ -146,20 +146,21 @@ def _plain_views(index) -> None:
     """The index's mapped arrays as plain ndarray views of the same pages: reading one
     element of a numpy memmap goes through a Python method; of a view, it does not
     (the matcher reads per-hit ids and lengths one at a time)."""
+    postings = index._store
     for name in (
-        "_ids",
-        "_alive",
-        "_sort_keys",
-        "_lengths",
-        "_base_offsets",
-        "_base_slots",
-        "_base_tf",
-        "_base_sat",
+        "ids",
+        "alive",
+        "sort_keys",
+        "lengths",
+        "base_offsets",
+        "base_slots",
+        "base_tf",
+        "base_sat",
     ):
-        values = getattr(index, name)
+        values = getattr(postings, name)
         if isinstance(values, np.memmap):
-            setattr(index, name, values.view(np.ndarray))
-    for masks in index._facets.values():
+            setattr(postings, name, values.view(np.ndarray))
+    for masks in postings.facets.masks.values():
         for value, mask in list(masks.items()):
             if isinstance(mask, np.memmap):
                 masks[value] = mask.view(np.ndarray)
@@ -169,11 +170,13 @@ def open_matcher(
     directory: str | Path,
     weights: Weights | None = None,
     analyzer: DutchAnalyzer | None = None,
-    cls: type[Matcher] = Matcher,
-) -> Matcher:
-    """The matcher saved in ``directory``, memory-mapped. ``analyzer``: by default one
-    over the saved lexicon (nothing to load); raises :class:`StaleIndex` when the saved
-    index was built with other weights."""
+    *,
+    cls: type,
+):
+    """The matcher saved in ``directory``, memory-mapped, as a ``cls`` (``Matcher.open``
+    passes its class: the engine imports this module, not the other way round).
+    ``analyzer``: by default one over the saved lexicon (nothing to load); raises
+    :class:`StaleIndex` when the saved index was built with other weights."""
     directory = Path(directory)
     try:
         manifest = store.read_manifest(directory)
@@ -189,9 +192,9 @@ def open_matcher(
         analyzer = DutchAnalyzer(lexicon=store.SortedStrings(directory, "lexicon", float))
     analyzer = analyzer.with_names(names["protected"])
 
-    index = _PoolIndex.open(directory / "index", analyzer=analyzer)
+    index = PoolIndex.open(directory / "index", analyzer=analyzer)
     _plain_views(index)
-    if index._weights[:-1].tolist() != list(weights.field_weights.values()):
+    if index._store.weights[:-1].tolist() != list(weights.field_weights.values()):
         raise StaleIndex(f"{directory}: saved with other field weights")
     base_slot_of = store.SortedIds(
         store.open_array(directory / "index", "sorted_ids"),

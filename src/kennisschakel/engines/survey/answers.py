@@ -86,7 +86,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .instrument import (
+from .model import (
     MULTIPLE_TYPES,
     SINGLE_TYPES,
     Instrument,

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .instrument import Block, Instrument, has_answer
+from .model import Block, Instrument, has_answer
 
 DONE, INCOMPLETE, CURRENT, TODO, SKIPPED = "done", "incomplete", "current", "todo", "skipped"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .instrument import Instrument, Question
+from .model import Instrument, Question
 
 PHRASES = {
     "nl": {

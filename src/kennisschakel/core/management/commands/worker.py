@@ -9,8 +9,8 @@ in settings.TASKS, no autoreload, and a recovery pass for emails whose task was 
 from django.conf import settings
 from django_tasks_db.management.commands import db_worker
 
+from kennisschakel.core.background import startup
 from kennisschakel.core.background.tasks import schedule_sweep
-from kennisschakel.files import pdf
 
 
 def configured_queues() -> str:
@@ -38,11 +38,7 @@ class Command(db_worker.Command):
         # Planned once per start; each pass plans the next, so one chain runs while
         # any worker does (tasks.sweep_outbox).
         schedule_sweep()
-        queues = options["queue_name"].split(",")
-        if not options["batch"] and ("files" in queues or "*" in queues):
-            # A worker that stays: the PDF pool's processes load their fonts now, not in
-            # the first user's wait (a --batch run may have no PDF to make).
-            started = pdf.start_pool()
-            if started:
-                self.stdout.write(f"PDF rendering processes ready: {started}")
+        # What the apps prepare for their queues' tasks (core/background/startup.py).
+        for line in startup.run_all(options["queue_name"].split(","), batch=options["batch"]):
+            self.stdout.write(line)
         return super().handle(*args, **options)

@@ -114,6 +114,7 @@ class Command(BaseCommand):
                 self._export(wave, options)
 
     def _import(self, wave: Wave, options) -> None:
+        from kennisschakel.core.tabular import command_error
         from kennisschakel.monitor.imports import ImportRejected, import_responses
 
         path = options["file"]
@@ -123,14 +124,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(str(error)) from error
         except ImportRejected as rejected:
-            for error in rejected.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                translation.gettext("Import rejected; nothing was changed.")
-                + " "
-                + translation.gettext("%(count)s problems.") % {"count": len(rejected.errors)},
-                returncode=1,
-            ) from rejected
+            raise command_error(rejected, stderr=self.stderr) from rejected
         submitted = wave.invitations.filter(submitted_at__isnull=False).count()
         self.stdout.write(str(result))
         self.stdout.write(

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from kennisschakel.register.importers import ImportRejected, import_municipalities, size_error
+from kennisschakel.core.tabular import ImportRejected, command_error
+from kennisschakel.register.importers import import_municipalities
 
 
 class Command(BaseCommand):
@@ -25,24 +26,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with translation.override(options["language"]):
-            try:
-                too_big = size_error(options["file"].stat().st_size)
-                if too_big:
-                    raise CommandError(str(too_big))
-                text = options["file"].read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as error:
-                raise CommandError(str(error)) from error
             source = options["source"] or options["file"].name
             try:
+                # The path itself, so the size limit is checked before the file is read.
                 report = import_municipalities(
-                    text, options["date"], source=source, dry_run=options["dry_run"]
+                    options["file"], options["date"], source=source, dry_run=options["dry_run"]
                 )
+            except OSError as error:
+                raise CommandError(str(error)) from error
             except ImportRejected as rejected:
-                raise CommandError(
-                    translation.gettext("Import rejected; nothing was changed.")
-                    + "\n"
-                    + "\n".join(str(e) for e in rejected.errors)
-                ) from rejected
+                raise command_error(rejected) from rejected
             self.stdout.write(
                 translation.gettext("%(count)s rows valid.") % {"count": len(report.rows)}
             )
