@@ -8,7 +8,7 @@ every field typed into; the test asserts the task completes within its click bud
 The same tasks on the tree before issue 13 are the walkthroughs in that benchmark; the
 table of both is var/helpers/walk-clicks.md. Screenshots: var/screenshots/walk-after-*.
 
-The demo users are the seeded ones (kennisschakel/core/demo.py, password
+The demo users are the seeded ones (kennisschakel/accounts/demo.py, password
 ``demo-kennisschakel``); the monitor's demo wave and the introduction the coordinator
 answers are made by the test, as ``seed`` and the policy officer would make them.
 Locators are roles and labels only, so the tests follow the page's meaning, not its markup.

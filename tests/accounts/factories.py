@@ -1,6 +1,6 @@
 """Users per role and API clients with a token, made fresh in each test.
 
-The demo users (``core/demo.py``) are never used as fixtures: a change to the demo must
+The demo users (``accounts/demo.py``) are never used as fixtures: a change to the demo must
 not break a test about logins or permissions. Organisations are reference data (the
 register), picked by CBS code.
 """

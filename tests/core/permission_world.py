@@ -84,7 +84,7 @@ def remove_files(world: World) -> None:
     """Files are not part of the database snapshot: delete what the world wrote."""
     for key in ("own", "other"):
         world[f"attachment_{key}"].file.delete(save=False)
-    from kennisschakel.files.jobs import delete_stored
+    from kennisschakel.files.making import delete_stored
 
     delete_stored(world["file_done"].file.storage, world["file_done"].file.name)
 

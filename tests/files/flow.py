@@ -38,7 +38,7 @@ def fetch_made_file(client, job_id: str, capture=None, keep: bool = False) -> by
     # close() would also close the test's database connection).
     content = b"".join(response.streaming_content)
     if not keep:
-        from kennisschakel.files.jobs import delete_stored
+        from kennisschakel.files.making import delete_stored
         from kennisschakel.files.models import GeneratedFile
 
         job = GeneratedFile.objects.get(pk=job_id)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from kennisschakel.files import jobs
+from kennisschakel.files import jobs, making
 from kennisschakel.files.models import GeneratedFile
 from kennisschakel.monitor import services
 from kennisschakel.monitor.instruments import load_instruments
@@ -228,9 +228,9 @@ def test_expired_files_are_deleted(wave, client, django_capture_on_commit_callba
     job = GeneratedFile.objects.get(pk=job_id)
     storage, name = job.file.storage, job.file.name
     assert storage.exists(name)
-    assert jobs.purge_expired() == 0  # not expired yet
+    assert making.purge_expired() == 0  # not expired yet
     GeneratedFile.objects.filter(pk=job_id).update(expires_at=timezone.now())
-    assert jobs.purge_expired() == 1
+    assert making.purge_expired() == 1
     assert not storage.exists(name) and not GeneratedFile.objects.filter(pk=job_id).exists()
     assert not os.path.exists(os.path.dirname(storage.path(name)))  # its directory too
 
@@ -262,7 +262,7 @@ def test_api_asks_with_202_and_a_job_resource(wave, make_user, django_capture_on
     assert content.status_code == 200 and content["Content-Type"] == "application/pdf"
     assert b"".join(content.streaming_content).startswith(b"%PDF")
     made = GeneratedFile.objects.get(pk=job["id"]).file
-    jobs.delete_stored(made.storage, made.name)
+    making.delete_stored(made.storage, made.name)
     # Before the wave closes, a reader may neither ask nor see.
     Wave.objects.filter(pk=wave.pk).update(closes_on=TODAY + datetime.timedelta(days=5))
     assert api.post(url).status_code == 403

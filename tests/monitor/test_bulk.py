@@ -55,7 +55,7 @@ def run_job(client, job_id, capture) -> tuple[GeneratedFile, str]:
 
 
 def remove_file(job):
-    from kennisschakel.files.jobs import delete_stored
+    from kennisschakel.files.making import delete_stored
 
     if job.file:
         delete_stored(job.file.storage, job.file.name)

@@ -181,7 +181,7 @@ def test_reprint_a_selection_replaces_only_their_letter_codes(
 
 
 def _delete_file(job_id):
-    from kennisschakel.files.jobs import delete_stored
+    from kennisschakel.files.making import delete_stored
     from kennisschakel.files.models import GeneratedFile
 
     job = GeneratedFile.objects.get(pk=job_id)

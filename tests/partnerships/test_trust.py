@@ -264,12 +264,12 @@ def test_a_proposed_municipality_declines_through_the_api(enschede_contributor, 
     partnership = Partnership.objects.get(slug=slug)
     assert not can_edit(zwolle_contributor, partnership)
     # Zwolle's own page does not claim a partnership it declined.
-    from kennisschakel.partnerships.views import municipality_section
+    from kennisschakel.partnerships.sections import party_context
 
-    section = municipality_section(zwolle_contributor.organisation.municipality)
+    section = party_context(zwolle_contributor.organisation)
     assert partnership not in list(section["partnerships"])
     # … while Enschede's page still shows it.
-    section = municipality_section(enschede_contributor.organisation.municipality)
+    section = party_context(enschede_contributor.organisation)
     assert partnership in list(section["partnerships"])
 
 

@@ -6,8 +6,8 @@
 * ``requeue_if_lost()``: a waiting job whose task went missing is queued again.
 * Who may fetch a job's file: ``may_access()``.
 
-Making the file in the worker and purging expired files is ``making.py`` (its names are
-importable from here too); the tasks that run them are ``tasks.py``.
+Making the file in the worker and purging expired files is ``making.py``; the tasks that
+run them are ``tasks.py``.
 """
 
 import hashlib
@@ -20,14 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kennisschakel.files import kinds
-from kennisschakel.files.making import (  # noqa: F401  (importable from here, as before)
-    STALE_RUNNING,
-    delete_stored,
-    lifetime,
-    purge_expired,
-    report_progress,
-    run_job,
-)
+from kennisschakel.files.making import lifetime
 from kennisschakel.files.models import GeneratedFile
 from kennisschakel.files.tasks import make_file
 

@@ -17,6 +17,7 @@ class KnowledgeConfig(AppConfig):
         from kennisschakel.knowledge.search import warm_up
 
         connect()  # number every write that changes the search index
+        health.register_rebuild()  # its full rebuild on the status page (core/status/)
         warmup.register("search_index")(warm_up)  # opened before gunicorn forks
         from kennisschakel.knowledge import waiting
 

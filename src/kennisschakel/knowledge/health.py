@@ -50,3 +50,27 @@ def search_index_check() -> dict:
         # this index until the worker has built the new one (queued by the first search).
         "analysis_current": str(meta.get("analysis", "")).startswith(f"{ANALYSIS_VERSION}:"),
     }
+
+
+def register_rebuild() -> None:
+    """The facilitators' status page (core/status/) offers a full rebuild of this index and
+    lists its tasks (the rebuild and the compaction that merges recent changes)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kennisschakel.core.status.rebuilds import Rebuild, register_rebuild
+
+    register_rebuild(
+        Rebuild(
+            "zoekindex",
+            _("Search index"),
+            _("Rebuild the search index"),
+            "kennisschakel.knowledge.tasks.rebuild_search_index",
+            "search_index",
+        ),
+        _("Search index: full rebuild"),
+        {
+            "kennisschakel.knowledge.tasks.compact_search_index": _(
+                "Search index: merge recent changes"
+            )
+        },
+    )

@@ -17,6 +17,7 @@ class MatchingConfig(AppConfig):
         from kennisschakel.matching.match_index import warm_up
 
         connect()  # number every write that changes a matcher candidate
+        health.register_rebuild()  # its full rebuild on the status page (core/status/)
         warmup.register("match_index")(warm_up)
         from kennisschakel.matching import waiting
 

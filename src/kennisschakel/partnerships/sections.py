@@ -2,9 +2,8 @@
 its networks (and, for a network, its members) and its give and take (registered in
 ``PartnershipsConfig.ready``; see core/party_sections.py).
 
-The register's views used to import ``partnerships.views.municipality_section``; the
-same context is built here, for any organisation (a province or a network has
-partnerships and a balance too). Queries: the partnerships, the memberships, the
+The context is built for any organisation (a province or a network has partnerships and
+a balance too). Queries: the partnerships, the memberships, the
 members, the balance (cached, ``balance_cache``) and the partners' names, whatever the
 number of partnerships.
 """

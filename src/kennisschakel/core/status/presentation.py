@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks.base import TaskResultStatus
 
+from kennisschakel.core.status import rebuilds
+
 CHECK_TITLES = {
     "database": gettext_lazy("Database"),
     "tasks": gettext_lazy("Task queue"),
@@ -25,16 +27,6 @@ STATUS_LABELS = {
     TaskResultStatus.RUNNING: gettext_lazy("running"),
     TaskResultStatus.SUCCESSFUL: gettext_lazy("done"),
     TaskResultStatus.FAILED: gettext_lazy("failed"),
-}
-
-TASK_LABELS = {
-    "kennisschakel.knowledge.tasks.rebuild_search_index": gettext_lazy(
-        "Search index: full rebuild"
-    ),
-    "kennisschakel.knowledge.tasks.compact_search_index": gettext_lazy(
-        "Search index: merge recent changes"
-    ),
-    "kennisschakel.matching.tasks.rebuild_match_index": gettext_lazy("Match index: full rebuild"),
 }
 
 
@@ -130,7 +122,7 @@ def sections(results: dict[str, dict]) -> list[Section]:
 
 
 def task_label(task_path: str) -> str:
-    return str(TASK_LABELS.get(task_path, task_path.rsplit(".", 1)[-1]))
+    return str(rebuilds.TASK_LABELS.get(task_path, task_path.rsplit(".", 1)[-1]))
 
 
 def status_label(status: str) -> str:

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 
 #: A task still 'running' this long after it started belongs to a worker that died: it
@@ -39,22 +38,22 @@ class Rebuild:
         return import_string(self.task_path)
 
 
-REBUILDS = {
-    "zoekindex": Rebuild(
-        "zoekindex",
-        _("Search index"),
-        _("Rebuild the search index"),
-        "kennisschakel.knowledge.tasks.rebuild_search_index",
-        "search_index",
-    ),
-    "matchindex": Rebuild(
-        "matchindex",
-        _("Match index"),
-        _("Rebuild the match index"),
-        "kennisschakel.matching.tasks.rebuild_match_index",
-        "match_index",
-    ),
-}
+#: The rebuilds the status page offers, by key, in the order the apps registered them
+#: (INSTALLED_APPS): each app that keeps an index registers its own in AppConfig.ready(),
+#: so core names no app's task.
+REBUILDS: dict[str, Rebuild] = {}
+
+#: Every task path the page lists under "recent index tasks" (rebuilds and others, such
+#: as the search index's compaction), with its label.
+TASK_LABELS: dict[str, object] = {}
+
+
+def register_rebuild(rebuild: Rebuild, task_label, other_tasks: dict | None = None) -> None:
+    """Offer ``rebuild`` on the status page; ``task_label`` names its task in the list of
+    recent tasks, ``other_tasks`` ({task path: label}) adds the app's other index tasks."""
+    REBUILDS[rebuild.key] = rebuild
+    TASK_LABELS[rebuild.task_path] = task_label
+    TASK_LABELS.update(other_tasks or {})
 
 
 def task_paths() -> list[str]:
@@ -103,9 +102,8 @@ def recent(limit: int = 10) -> list:
     """The newest index rebuild tasks (full and compactions), newest first."""
     from django_tasks_db.models import DBTaskResult
 
-    paths = task_paths() + ["kennisschakel.knowledge.tasks.compact_search_index"]
     return list(
-        DBTaskResult.objects.filter(task_path__in=paths)
+        DBTaskResult.objects.filter(task_path__in=list(TASK_LABELS))
         .only(
             "id", "status", "task_path", "enqueued_at", "started_at", "finished_at", "return_value"
         )

@@ -1,5 +1,5 @@
-"""Generate SYNTHETIC national-scale data: practices, adoptions, exchanges (and, from
-``waves.py``, monitor waves: ``generate.waves`` as before).
+"""Generate SYNTHETIC national-scale data: practices, adoptions, exchanges (monitor waves:
+``waves.py``).
 
 One seeded ``random.Random`` per part, consumed in a fixed order, so the same seed
 and counts give the same rows (ids aside). Rows go in through ``bulk.insert``
@@ -19,7 +19,6 @@ from kennisschakel.knowledge.models import Adoption, Maturity, Practice, Transfe
 from kennisschakel.operations.scale import bulk, markers
 from kennisschakel.operations.scale.plan import NOW, UTC, Plan
 from kennisschakel.operations.scale.texts import vocabulary
-from kennisschakel.operations.scale.waves import waves  # noqa: F401  (generate.waves, as before)
 from kennisschakel.partnerships.models import (
     ActivitySide,
     ExchangeActivity,

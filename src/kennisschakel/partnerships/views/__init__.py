@@ -11,7 +11,6 @@ from kennisschakel.partnerships.views.browse import (
     PARTNERSHIPS_PER_PAGE,
     activity_detail,
     landscape,
-    municipality_section,
     partnership_detail,
     partnership_list,
 )
@@ -47,7 +46,6 @@ __all__ = [
     "learning_assessment",
     "membership_create",
     "membership_edit",
-    "municipality_section",
     "network_balance",
     "partnership_create",
     "partnership_detail",

@@ -180,11 +180,3 @@ def landscape(request):
             "without_chosen": without_chosen,
         },
     )
-
-
-def municipality_section(municipality, user=None, all_partners: bool = False) -> dict:
-    """What the municipality page shows about partnerships, networks and the balance
-    (built in ``sections.py``, which contributes it to the register's pages)."""
-    from kennisschakel.partnerships.sections import party_context
-
-    return party_context(municipality.organisation, user, all_partners=all_partners)

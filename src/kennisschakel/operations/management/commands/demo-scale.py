@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 
 from kennisschakel.operations.scale import generate, hooks, markers
+from kennisschakel.operations.scale import waves as scale_waves
 from kennisschakel.register.models import Municipality
 
 
@@ -118,7 +119,7 @@ class Command(BaseCommand):
                     f"partnerships in {timings['exchanges']:.1f} s"
                 )
                 started = time.perf_counter()
-                waves, invitations, submitted = generate.waves(plan)
+                waves, invitations, submitted = scale_waves.waves(plan)
                 timings["waves"] = time.perf_counter() - started
                 self.stdout.write(
                     f"Monitor: {waves} waves, {invitations:,} invitations, {submitted:,} "
