@@ -15,17 +15,11 @@ Locators are roles and labels only, so the tests follow the page's meaning, not 
 """
 
 import re
-from pathlib import Path
-
-import pytest
 
 from benchmarks.walkthroughs import USERS, Walk
-from tests.chromium import CHROMIUM, SCREENSHOTS, WCAG_21_AA
+from tests.chromium import BROWSER, SCREENSHOTS, WCAG_21_AA
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 # Clicks each task may take at most: what it took on the tree after issue 13's work. The
 # tree before it took (benchmarks/walkthroughs.py, 2026-12-03): Weert 7, Enschede 7,

@@ -4,17 +4,10 @@ The browser reports every blocked script, style, handler or eval as a console me
 as a ``securitypolicyviolation`` event; both are collected on every key page.
 """
 
-from pathlib import Path
-
-import pytest
-
 from kennisschakel.partnerships.models import LearningDimension, LearningScore, Partnership
-from tests.chromium import CHROMIUM, PAGES
+from tests.chromium import BROWSER, PAGES
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 LISTEN_FOR_VIOLATIONS = """
 window.__cspViolations = [];

@@ -2,16 +2,9 @@
 checks that every lang attribute is valid), mark their Dutch content lang="nl", show the
 note once, and show the motives in English. Screenshots at 1366 and 390 px."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 NOTE = "Content written by municipalities is shown in Dutch"
 

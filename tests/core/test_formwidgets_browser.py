@@ -4,17 +4,12 @@ and the exchange form prefilled from an accepted introduction; axe at 1366 and 3
 
 import datetime
 import re
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 900}
 

@@ -2,16 +2,9 @@
 scrolling), its box searching practices with Enter and going on to "Hulp zoeken" with the
 same text, in Dutch and in English."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_home_page_box_figures_and_recent_lessons(browser_page, live_server):

@@ -2,16 +2,10 @@
 sees the introduction waiting for her (the menu says so too) and opens it to answer."""
 
 import re
-from pathlib import Path
 
-import pytest
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_coordinator_sees_what_waits_and_acts(browser_page, live_server, make_user):

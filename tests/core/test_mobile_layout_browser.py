@@ -6,16 +6,9 @@ so that the first result is on the first screen, and axe finds no WCAG 2.1 AA vi
 either width. Screenshots: var/screenshots/shell-*.png.
 """
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 PHONE = {"width": 390, "height": 900}
 LAPTOP = {"width": 1366, "height": 900}

@@ -1,15 +1,8 @@
 """In headless Chromium: search practices, open one, record an adoption."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_search_open_and_record_adoption(browser_page, live_server, make_user):

@@ -1,15 +1,8 @@
 """In headless Chromium: ask, request an introduction, and accept it as the other side."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 QUESTION = (
     "We zoeken een gemeente die ervaring heeft met het delen van kennis over economische "
     "samenwerking met een Chinese stad"

@@ -3,16 +3,9 @@ Chromium (issue 14, item 6): the progress shown never goes down while routing op
 closes pages, the review page's links land on (and focus) each missing question, the
 submit button waits with its reason, and nothing is wider than the screen."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 PHONE = {"width": 390, "height": 844}
 
 

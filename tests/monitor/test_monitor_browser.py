@@ -1,16 +1,10 @@
 """In headless Chromium: answers are saved as they are given, and come back with the code."""
 
 import datetime
-from pathlib import Path
 
-import pytest
+from tests.chromium import BROWSER, WCAG_21_AA, shot
 
-from tests.chromium import CHROMIUM, WCAG_21_AA, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def open_wave_with_code():

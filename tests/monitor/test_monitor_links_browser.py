@@ -3,17 +3,11 @@ code leaves the address bar and the history, the helpdesk line is in the footer,
 after closing the same link opens "Waar staan wij" (issue 14)."""
 
 import datetime
-from pathlib import Path
 
-import pytest
-
-from tests.chromium import CHROMIUM
+from tests.chromium import BROWSER
 from tests.monitor.test_monitor_browser import open_wave_with_code
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 HELPDESK = "Vragen? Bel 070 123 45 67 of mail monitor@gemeenten.test"
 
 

@@ -3,16 +3,10 @@ or size classes asked), sees it in preparation, opens it now by hand, and the co
 start page then says it is open; the form and the wave's page pass axe."""
 
 import datetime
-from pathlib import Path
 
-import pytest
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_wave_follows_its_dates_and_opens_by_hand(browser_page, live_server, facilitator):

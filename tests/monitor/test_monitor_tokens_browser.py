@@ -1,16 +1,9 @@
 """In headless Chromium: the facilitator reprints one letter from the code list, then
 prints the missing letters after confirming; both pages pass axe."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_reprint_one_letter_then_print_the_missing_after_confirming(

@@ -7,16 +7,12 @@ shows "Waar staan wij". The separate browser tests look at each step in more det
 import datetime
 import io
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.chromium import CHROMIUM, log_in, shot
+from tests.chromium import BROWSER, log_in, shot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 KEEP = ["GM0153", "GM0988", "GM0193"]  # Enschede, Weert, Zwolle: a short PDF, same steps
 
 

@@ -2,16 +2,10 @@
 Kennisschakel, marks one read and then all; axe-clean at 1366 and 390 px, no overflow."""
 
 import re
-from pathlib import Path
 
-import pytest
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_notification_list_read_and_unread(browser_page, live_server, make_user):

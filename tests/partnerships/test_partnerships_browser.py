@@ -1,15 +1,8 @@
 """In headless Chromium: log an exchange and see the municipality's balance change."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_log_an_exchange_and_see_the_balance_change(browser_page, live_server, make_user):

@@ -1,16 +1,9 @@
 """In headless Chromium: the party combobox (register/widgets.py + combobox.js) used
 with the keyboard only, and checked with axe while its list is open."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def _axe_violations(page):

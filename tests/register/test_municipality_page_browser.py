@@ -2,16 +2,9 @@
 Enschede's coordinator sees the page of her own municipality; axe-clean and without
 horizontal overflow at 1366 and 390 px."""
 
-from pathlib import Path
+from tests.chromium import BROWSER, WCAG_21_AA, log_in, shot
 
-import pytest
-
-from tests.chromium import CHROMIUM, WCAG_21_AA, log_in, shot
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER
 
 
 def test_municipality_pages_read_on_desktop_and_phone(browser_page, live_server, make_user):

@@ -1,10 +1,11 @@
 """The accounts' step of ``kennisschakel seed`` (core/seeding.py): the demo users."""
 
-from kennisschakel.accounts.demo import load_demo_data
 from kennisschakel.core.seeding import register_seed_step
 
 
 def seed_demo_users(seeding) -> None:
+    from kennisschakel.accounts.demo import load_demo_data
+
     logins = load_demo_data()
     seeding.demo(
         detail=f"Demo data: {len(logins)} demo users present.",

@@ -1,13 +1,14 @@
-"""The knowledge bank's steps of ``kennisschakel seed`` (core/seeding.py)."""
+"""The knowledge bank's steps of ``kennisschakel seed`` (core/seeding.py).
 
-from django.core.management import call_command
+The loaders are imported when a step runs, not when the app is ready: every process
+registers the steps, only `seed` runs them."""
 
 from kennisschakel.core.seeding import changes, register_seed_step
-from kennisschakel.knowledge.demo import load_demo_contacts
-from kennisschakel.knowledge.loaders import load_demo_practices
 
 
 def seed_demo_practices(seeding) -> None:
+    from kennisschakel.knowledge.loaders import load_demo_practices
+
     practices = load_demo_practices()
     seeding.demo(
         detail=f"  practices from the sources: {practices}",
@@ -16,11 +17,15 @@ def seed_demo_practices(seeding) -> None:
 
 
 def seed_demo_contacts(seeding) -> None:
+    from kennisschakel.knowledge.demo import load_demo_contacts
+
     seeding.demo(detail=f"  demo contact points: {load_demo_contacts()} new")
 
 
 def seed_search_index(seeding) -> None:
     # Save the practice search index now, so no worker builds it in a request.
+    from django.core.management import call_command
+
     call_command("rebuild_index", stdout=seeding.stdout)
 
 

@@ -7,7 +7,7 @@ class MonitorConfig(AppConfig):
     verbose_name = _("Monitor")
     default_auto_field = "django.db.models.BigAutoField"
     # What this app makes in the background (files/kinds.py imports them on first use).
-    file_kind_modules = ["kennisschakel.monitor.pdfs", "kennisschakel.monitor.bulk"]
+    file_kind_modules = ["kennisschakel.monitor.pdfs", "kennisschakel.monitor.bulk.jobs"]
 
     def ready(self):
         from kennisschakel.monitor import (

@@ -19,7 +19,7 @@ from kennisschakel.monitor.models import Invitation, Wave
 from kennisschakel.monitor.report_cache import computed_report
 
 
-def _local(data, field: str) -> str:
+def local_text(data, field: str) -> str:
     """The current language's variant of ``<field>_nl`` / ``<field>_en`` (dict or object)."""
     get = data.get if isinstance(data, dict) else lambda name: getattr(data, name, "")
     if current_language() == "en":
@@ -27,8 +27,8 @@ def _local(data, field: str) -> str:
     return get(f"{field}_nl") or ""
 
 
-def _column_labels(groups: list[survey.Group]) -> dict[str, str]:
-    labels = {group.code: _local(group, "label") for group in groups}
+def column_labels(groups: list[survey.Group]) -> dict[str, str]:
+    labels = {group.code: local_text(group, "label") for group in groups}
     labels[survey.TOTAL] = _("All municipalities")
     return labels
 
@@ -41,7 +41,7 @@ def _display_table(
     chart_format: str | None,
 ) -> dict:
     """A table as the template shows it: rounded values, "–" where suppressed."""
-    title = _local(table, "title")
+    title = local_text(table, "title")
     columns = [
         {"code": c, "label": labels.get(c, c), "suppressed": c in table.suppressed}
         for c in table.columns
@@ -52,7 +52,7 @@ def _display_table(
         rows.append(
             {
                 "code": row.code,
-                "label": _local(row, "label"),
+                "label": local_text(row, "label"),
                 "unit": row.unit or table.unit,
                 "decimals": decimals,
                 "cells": [table.shown(row, c) for c in table.columns],
@@ -95,7 +95,7 @@ def _display_table(
 def _display_comparison(entry: dict, labels: dict[str, str]) -> dict:
     columns = [{**column, "label": labels.get(column["code"], "")} for column in entry["columns"]]
     earlier = [{**e, "label": labels.get(e["column"], "")} for e in entry["earlier"]]
-    rows = [{**row, "label": _local(row, "label")} for row in entry["rows"]]
+    rows = [{**row, "label": local_text(row, "label")} for row in entry["rows"]]
     # Columns the printed table cuts off instead of rounding (004 Table 5.3): said below it.
     cut = {
         c["column"] for row in entry["rows"] for c in row["cells"] if c["rounding"] == "truncate"
@@ -109,7 +109,7 @@ def report_context(wave: Wave, chart_format: str | None = "url") -> dict:
     per chart, fetched and cached apart, so the page itself comes at once), inline
     ``svg``, ``png`` pictures (the PDF) or none."""
     computed = computed_report(wave)
-    labels = _column_labels(computed.groups)
+    labels = column_labels(computed.groups)
     by_table: dict[str, list[dict]] = {}
     for entry in computed.comparisons:
         by_table.setdefault(entry["table"], []).append(entry)
@@ -238,20 +238,20 @@ def _published_cell(row: dict, column: dict):
 def benchmark_context(invitation: Invitation) -> dict:
     wave = invitation.wave
     groups = reporting.groups_of(wave)
-    labels = _column_labels(groups)
+    labels = column_labels(groups)
     items = reporting.benchmark_for(invitation, groups=groups)
     instrument = wave.instrument.engine()
-    block_titles = {block.code: _local(block, "title") for block in instrument.blocks}
+    block_titles = {block.code: local_text(block, "title") for block in instrument.blocks}
     class_label = labels.get(invitation.size_class) if invitation.size_class in labels else None
     for item in items:
-        item["title"] = _local(item, "title")
+        item["title"] = local_text(item, "title")
         own = item["own"]
         own["labels"] = own["labels_en"] if current_language() == "en" else own["labels_nl"]
         if current_language() == "en" and not any(own["labels"]):
             own["labels"] = own["labels_nl"]
         item["block_title"] = block_titles.get(item["block"], "")
         for row in item["rows"]:
-            row["label"] = _local(row, "label")
+            row["label"] = local_text(row, "label")
         item["published_columns"] = _published_columns(item, class_label or _("size class"))
         for row in item["rows"]:
             row["published_cells"] = [
@@ -279,7 +279,7 @@ def trend_context(invitation: Invitation, class_label: str | None) -> list[dict]
     items = reporting.own_trend(invitation)
     class_label = class_label or _("size class")
     for item in items:
-        item["title"] = _local(item, "title")
+        item["title"] = local_text(item, "title")
         for row in item["waves"]:
             labels = row["own_labels_en"] if current_language() == "en" else row["own_labels_nl"]
             row["own_labels"] = labels or row["own_labels_nl"]

@@ -1,16 +1,20 @@
-"""The monitor's steps of ``kennisschakel seed`` (core/seeding.py)."""
+"""The monitor's steps of ``kennisschakel seed`` (core/seeding.py).
+
+The loaders are imported when a step runs, not when the app is ready: every process
+registers the steps, only `seed` runs them."""
 
 from kennisschakel.core.seeding import register_seed_step
-from kennisschakel.monitor.demo import load_demo_wave
-from kennisschakel.monitor.instruments import load_instruments
-from kennisschakel.monitor.practice import load_practice_wave
 
 
 def seed_instruments(seeding) -> None:
+    from kennisschakel.monitor.instruments import load_instruments
+
     seeding.table(f"  monitor instruments: {load_instruments()}")
 
 
 def seed_demo_wave(seeding) -> None:
+    from kennisschakel.monitor.demo import load_demo_wave
+
     demo = load_demo_wave()
     if demo and demo[1]:
         wave, code = demo
@@ -23,6 +27,8 @@ def seed_demo_wave(seeding) -> None:
 def seed_practice_wave(seeding) -> None:
     # A closed wave with FICTITIOUS answers, so the report shows figures (one line,
     # only when it is made; monitor/practice.py).
+    from kennisschakel.monitor.practice import load_practice_wave
+
     practice = load_practice_wave()
     if practice and practice[1]:
         seeding.note(

@@ -1,10 +1,11 @@
 """The partnerships' step of ``kennisschakel seed`` (core/seeding.py): the demo ledger."""
 
 from kennisschakel.core.seeding import changes, register_seed_step
-from kennisschakel.partnerships.loaders import load_demo_partnerships
 
 
 def seed_demo_partnerships(seeding) -> None:
+    from kennisschakel.partnerships.loaders import load_demo_partnerships
+
     ledger = load_demo_partnerships()
     skipped = ledger.objects.get("skipped", [])
     seeding.demo(

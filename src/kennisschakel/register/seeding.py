@@ -1,10 +1,11 @@
 """The register's step of ``kennisschakel seed`` (core/seeding.py): the reference data."""
 
 from kennisschakel.core.seeding import register_seed_step
-from kennisschakel.register.loaders import load_reference_data
 
 
 def seed_reference_data(seeding) -> None:
+    from kennisschakel.register.loaders import load_reference_data
+
     load_reference_data(report=seeding.table)
 
 

@@ -56,10 +56,6 @@ def register_rebuild(rebuild: Rebuild, task_label, other_tasks: dict | None = No
     TASK_LABELS.update(other_tasks or {})
 
 
-def task_paths() -> list[str]:
-    return [rebuild.task().module_path for rebuild in REBUILDS.values()]
-
-
 def active(rebuild: Rebuild):
     """The queued or running (not stale) task of this rebuild, or None."""
     from django_tasks_db.models import DBTaskResult

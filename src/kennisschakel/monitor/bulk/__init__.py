@@ -11,7 +11,8 @@
   would happen for the confirmation page (:mod:`.plans`); the worker runs them as
   generated files with progress (``files`` app): letters give a PDF, the others a
   dispatch report (CSV), and
-  each ends with an outcome line ("342 brieven, 120 e-mails verstuurd, …"; :mod:`.jobs`).
+  each ends with an outcome line ("342 brieven, 120 e-mails verstuurd, …"; :mod:`.jobs`,
+  imported by the files app when a file is first asked for: it needs the PDF machinery).
 * Bounces: :func:`record_bounce` (:mod:`.contacts`), connected to the outbox's
   ``email_refused`` signal.
 
@@ -22,8 +23,6 @@ facilitators pressing "new code" at once leave exactly one valid letter code, an
 retried job (same form) may redo its own change.
 """
 
-# .jobs registers the bulk actions' file kinds when the package is imported.
-from kennisschakel.monitor.bulk import jobs  # noqa: F401
 from kennisschakel.monitor.bulk.codes import Claimed, Letters, invalidate_codes, issue_letters
 from kennisschakel.monitor.bulk.contacts import add_contact_address, connect_bounces, record_bounce
 from kennisschakel.monitor.bulk.emails import Mailed, email_code, resend_emails

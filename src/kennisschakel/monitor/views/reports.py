@@ -22,9 +22,9 @@ from kennisschakel.monitor import charts, reporting, rules
 from kennisschakel.monitor.models import Wave
 from kennisschakel.monitor.report_cache import computed_report
 from kennisschakel.monitor.report_pages import (
-    _column_labels,
-    _local,
     benchmark_context,
+    column_labels,
+    local_text,
     own_invitation,
     report_context,
     trend_context,
@@ -85,13 +85,13 @@ def wave_chart(request, slug, table_id):
     table = next((t for t in computed.tables if t.id == table_id), None)
     if table is None or table.kind == "text_count" or not charts.has_chart(table):
         raise Http404(_("This wave has no chart '%(id)s'.") % {"id": table_id})
-    labels = _column_labels(groups)
+    labels = column_labels(groups)
     svg = charts.table_chart_svg(
         table,
         labels,
         wave.min_cell,
-        title=_local(table, "title"),
-        row_labels={row.code: _local(row, "label") for row in table.rows},
+        title=local_text(table, "title"),
+        row_labels={row.code: local_text(row, "label") for row in table.rows},
         note=_("fewer than {n} respondents"),
         language=current_language(),
     )
