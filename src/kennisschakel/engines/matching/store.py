@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from kennisschakel.engines.matching.model import Candidate
+from kennisschakel.engines.text.npy import load_npy
 
 # 2: candidates with names and links, names.json (issue 12).
 # 3: practices link their owners, co-owners and the places, networks and institutions
@@ -90,7 +91,7 @@ class Blob:
     """Read side of :func:`write_blob`: item ``i`` as bytes, from a memory map."""
 
     def __init__(self, directory: Path, name: str):
-        offsets = np.load(directory / f"{name}_offsets.npy", mmap_mode="r")
+        offsets = load_npy(directory / f"{name}_offsets.npy", mmap_mode="r")
         self.offsets = offsets.view(np.ndarray)  # plain indexing, without memmap's overhead
         path = directory / f"{name}.bin"
         if path.stat().st_size:
@@ -130,8 +131,8 @@ class SortedStrings(Mapping):
 
     def __init__(self, directory: Path, name: str, convert: Callable = int):
         self._keys = Blob(directory, name)
-        self._hashes = np.load(directory / f"{name}_hashes.npy", mmap_mode="r").view(np.ndarray)
-        self._values = np.load(directory / f"{name}_values.npy", mmap_mode="r").view(np.ndarray)
+        self._hashes = load_npy(directory / f"{name}_hashes.npy", mmap_mode="r").view(np.ndarray)
+        self._values = load_npy(directory / f"{name}_values.npy", mmap_mode="r").view(np.ndarray)
         self._convert = convert
         self._count = len(self._keys)
 
@@ -270,7 +271,7 @@ def save_arrays(directory: Path, arrays: dict[str, np.ndarray]) -> None:
 
 def open_array(directory: Path, name: str, *, writable: bool = False) -> np.ndarray:
     """A saved array, memory-mapped: read-only, or copy-on-write when ``writable``."""
-    return np.load(directory / f"{name}.npy", mmap_mode="c" if writable else "r")
+    return load_npy(directory / f"{name}.npy", mmap_mode="c" if writable else "r")
 
 
 def write_manifest(directory: Path, manifest: dict) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kennisschakel.engines.text.lookup import SlotMap, Vocabulary, write_sorted_terms
+from kennisschakel.engines.text.npy import load_npy
 from kennisschakel.engines.text.spelling import SpellingVocabulary
 
 # Files of a saved index (see SearchIndex.save).
@@ -133,9 +134,9 @@ def open_index(cls, directory: Path | str, analyzer=None, **options):
     def load(name: str, mode: str = "r") -> np.ndarray:
         path = directory / f"{name}.npy"
         try:
-            return np.load(path, mmap_mode=mode)
+            return load_npy(path, mmap_mode=mode)
         except ValueError:  # an empty array cannot be mapped
-            return np.load(path)
+            return load_npy(path)
 
     # Per-slot arrays are copy-on-write: a removal or a delta document dirties
     # only the pages it touches; the headroom saved after the last slot takes the

@@ -35,6 +35,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from kennisschakel.engines.text.lookup import _SortedTerms, write_sorted_terms
+from kennisschakel.engines.text.npy import load_npy
 
 MIN_FORM_LENGTH = 3
 MAX_FORM_LENGTH = 30
@@ -144,9 +145,9 @@ class SpellingVocabulary:
 
         def load(name: str) -> np.ndarray:
             try:
-                return np.load(directory / name, mmap_mode="r")
+                return load_npy(directory / name, mmap_mode="r")
             except ValueError:  # an empty array cannot be mapped
-                return np.load(directory / name)
+                return load_npy(directory / name)
 
         vocabulary._words = _SortedTerms(directory / "forms.bin", directory / "forms_starts.bin")
         vocabulary._df = load("forms_df.npy")
